@@ -1,0 +1,55 @@
+package io.lifeboat.core.storage;
+
+import java.util.Objects;
+
+/**
+ * Names one object in a storage namespace. The name is validated so that adapters can map it to
+ * a path or key without escaping: lower-case letters, digits, '-', '_', '.', and '/' only for
+ * {@link ObjectKind#WAL} names, never "..", never empty.
+ */
+public record Handle(ObjectKind kind, String name) {
+    public static final Handle CONFIG = new Handle(ObjectKind.CONFIG, "config");
+
+    public Handle {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.length() > 200) {
+            throw new IllegalArgumentException("invalid object name length: " + name.length());
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_' || c == '.' || (c == '/' && kind == ObjectKind.WAL);
+            if (!ok) {
+                throw new IllegalArgumentException("invalid character in object name: " + name);
+            }
+        }
+        if (name.startsWith(".") || name.contains("..") || name.contains("/.") || name.endsWith("/")) {
+            throw new IllegalArgumentException("invalid object name: " + name);
+        }
+        if (kind == ObjectKind.CONFIG && !name.equals("config")) {
+            throw new IllegalArgumentException("the config object is always named 'config'");
+        }
+    }
+
+    public static Handle of(ObjectKind kind, String name) {
+        return new Handle(kind, name);
+    }
+
+    /**
+     * The object's path relative to the repository root, with '/' separators. Data objects are
+     * fanned out by the first two characters of their name: {@code data/3f/3fa2…}.
+     */
+    public String path() {
+        return switch (kind) {
+            case CONFIG -> "config";
+            case DATA -> kind.folder() + "/" + name.substring(0, Math.min(2, name.length())) + "/" + name;
+            case KEY, INDEX, SNAPSHOT, LOCK, WAL -> kind.folder() + "/" + name;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return path();
+    }
+}

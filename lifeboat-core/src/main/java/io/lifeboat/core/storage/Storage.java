@@ -1,0 +1,60 @@
+package io.lifeboat.core.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A flat namespace of immutable-once-written objects: a directory, an S3 prefix, memory.
+ *
+ * <h2>Contract (checked by the shared storage contract suite every adapter runs)</h2>
+ * <ul>
+ *   <li><b>Thread safety.</b> Every method may be called concurrently from many threads and
+ *       from several processes on the same namespace.</li>
+ *   <li><b>Atomic writes.</b> {@link #put} makes the whole object visible or nothing: a reader
+ *       never sees a prefix of it, also after a crash. When {@code put} returns, the object is
+ *       durable. Writing an object that exists replaces it atomically.</li>
+ *   <li><b>Exclusive create.</b> {@link #create} writes only if the object does not exist and
+ *       returns {@code false} otherwise, without changing the existing object.</li>
+ *   <li><b>Not found.</b> {@link #get} and {@link #getRange} of a missing object throw
+ *       {@code LifeboatException} with {@code ErrorCode.NOT_FOUND}; {@link #stat} returns
+ *       empty; {@link #delete} of a missing object succeeds (idempotent).</li>
+ *   <li><b>Ranges.</b> {@link #getRange} returns exactly {@code length} bytes or throws
+ *       {@code DAMAGED_DATA} when the object is shorter.</li>
+ *   <li><b>Listing.</b> {@link #list} returns the complete objects of one kind, never
+ *       temporary or partial ones, in no particular order.</li>
+ *   <li><b>Failures.</b> I/O failures are {@code LifeboatException} with
+ *       {@code ErrorCode.STORAGE_IO}; {@link io.lifeboat.core.error.LifeboatException#retryable()}
+ *       says whether repeating the call may succeed (timeouts, resets, throttling), so that
+ *       {@link RetryingStorage} can retry them. Other failures are never retried.</li>
+ * </ul>
+ */
+public interface Storage extends AutoCloseable {
+
+    /** Where this storage lives, for messages (never contains credentials). */
+    String location();
+
+    /** Writes {@code content} as the object {@code handle}, atomically and durably. */
+    void put(Handle handle, byte[] content);
+
+    /** Creates the object only when it does not exist; returns whether it was created. */
+    boolean create(Handle handle, byte[] content);
+
+    /** Reads a whole object. */
+    byte[] get(Handle handle);
+
+    /** Reads {@code length} bytes from {@code offset}. */
+    byte[] getRange(Handle handle, long offset, int length);
+
+    /** Size and time of an object, or empty when it does not exist. */
+    Optional<ObjectInfo> stat(Handle handle);
+
+    /** All complete objects of one kind. */
+    List<ObjectInfo> list(ObjectKind kind);
+
+    /** Removes an object; succeeds when it is already gone. */
+    void delete(Handle handle);
+
+    /** Releases connections and file handles; the storage is unusable afterwards. */
+    @Override
+    void close();
+}
