@@ -24,7 +24,10 @@ public record Handle(ObjectKind kind, String name) {
                 throw new IllegalArgumentException("invalid character in object name: " + name);
             }
         }
-        if (name.startsWith(".") || name.contains("..") || name.contains("/.") || name.endsWith("/")) {
+        // Empty segments ("/a", "a//b") are rejected because a file system would map them to the
+        // same path as "a" and "a/b": two handles must never name one stored object.
+        if (name.startsWith(".") || name.contains("..") || name.contains("/.") || name.endsWith("/")
+                || name.startsWith("/") || name.contains("//")) {
             throw new IllegalArgumentException("invalid object name: " + name);
         }
         if (kind == ObjectKind.CONFIG && !name.equals("config")) {

@@ -1,0 +1,87 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.progress.ProgressListener;
+import io.lifeboat.core.storage.Storage;
+import io.lifeboat.core.storage.StorageRegistry;
+import io.lifeboat.repository.ClientContext;
+import io.lifeboat.repository.Repository;
+import java.io.Console;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * What commands need from the outside world, passed in once by {@link Main}: environment,
+ * terminal, output streams, storage adapters and the client identity. Tests build their own.
+ */
+public final class CliContext {
+    final Map<String, String> env;
+    final Console console;
+    final PrintStream out;
+    final PrintStream err;
+    final StorageRegistry storages;
+    final ClientContext client;
+    final String version;
+
+    public CliContext(Map<String, String> env, Console console, PrintStream out, PrintStream err,
+            StorageRegistry storages, ClientContext client, String version) {
+        this.env = env;
+        this.console = console;
+        this.out = out;
+        this.err = err;
+        this.storages = storages;
+        this.client = client;
+        this.version = version;
+    }
+
+    Passwords passwords() {
+        return new Passwords(env, console);
+    }
+
+    String repositoryLocation(GlobalOptions o) {
+        String loc = o.repo != null ? o.repo : env.get("LIFEBOAT_REPOSITORY");
+        if (loc == null || loc.isBlank()) {
+            throw new LifeboatException(ErrorCode.USAGE, "no repository given",
+                    "pass --repo LOCATION or set LIFEBOAT_REPOSITORY");
+        }
+        return loc;
+    }
+
+    Storage storage(GlobalOptions o) {
+        return storages.open(repositoryLocation(o));
+    }
+
+    ClientContext client(GlobalOptions o) {
+        return client.withLockPolicy(client.lockPolicy().withRetryFor(o.retryLockDuration()));
+    }
+
+    /** Opens the repository named by the options with the password from env, file or prompt. */
+    Repository open(GlobalOptions o) {
+        Storage storage = storage(o);
+        char[] password = passwords().current(o.passwordFile);
+        try {
+            return Repository.open(storage, password, client(o));
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** A progress display when a person watches a terminal; nothing otherwise. */
+    ProgressListener progress(GlobalOptions o) {
+        if (o.quiet || o.json || !Terminal.isInteractive(console) || "0".equals(env.get("LIFEBOAT_PROGRESS"))) {
+            return ProgressListener.NONE;
+        }
+        return new TerminalProgress(err);
+    }
+
+    static void finishProgress(ProgressListener p) {
+        if (p instanceof TerminalProgress t) {
+            t.finish();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.storage.RetryingStorage;
+import io.lifeboat.core.storage.RetryingStorageConfig;
+import io.lifeboat.core.storage.StorageFactory;
+import io.lifeboat.core.storage.StorageRegistry;
+import io.lifeboat.repository.ClientContext;
+import io.lifeboat.storage.local.LocalStorageFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine;
+
+/** The entry point: wires adapters, runs one command, maps failures to documented exit codes. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        CliContext ctx = new CliContext(System.getenv(), System.console(), System.out, System.err,
+                defaultStorages(), ClientContext.system(), version());
+        System.exit(run(ctx, args));
+    }
+
+    static StorageRegistry defaultStorages() {
+        List<StorageFactory> factories = List.of(new LocalStorageFactory());
+        return new StorageRegistry(factories.stream().map(Main::retrying).toList());
+    }
+
+    private static StorageFactory retrying(StorageFactory f) {
+        return new StorageFactory() {
+            @Override
+            public String scheme() {
+                return f.scheme();
+            }
+
+            @Override
+            public boolean accepts(String location) {
+                return f.accepts(location);
+            }
+
+            @Override
+            public io.lifeboat.core.storage.Storage open(String location) {
+                return new RetryingStorage(f.open(location), RetryingStorageConfig.defaults());
+            }
+        };
+    }
+
+    /** Runs a command and returns the process exit code. */
+    public static int run(CliContext ctx, String... args) {
+        CommandLine cl = new CommandLine(new LifeboatCommand(), new Factory(ctx));
+        cl.setOut(new java.io.PrintWriter(ctx.out, true));
+        cl.setErr(new java.io.PrintWriter(ctx.err, true));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(ctx, e, jsonRequested(args)));
+        cl.setParameterExceptionHandler((e, a) -> {
+            ctx.err.println("error: " + e.getMessage());
+            ctx.err.println("hint: run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage");
+            return ErrorCode.USAGE.exitCode();
+        });
+        return cl.execute(args);
+    }
+
+    private static boolean jsonRequested(String[] args) {
+        for (String a : args) {
+            if (a.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int report(CliContext ctx, Exception e, boolean json) {
+        LifeboatException le = e instanceof LifeboatException l ? l
+                : e instanceof IllegalArgumentException ia ? new LifeboatException(ErrorCode.USAGE, ia.getMessage(), null, ia)
+                : new LifeboatException(ErrorCode.INTERNAL, "unexpected failure: " + e,
+                        "this is a bug; please report it with the command you ran", e);
+        if (json) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("code", le.code().metricLabel());
+            err.put("exit_code", le.code().exitCode());
+            err.put("message", le.getMessage());
+            err.put("hint", le.hint());
+            Output.json(ctx.out, Map.of("error", err));
+        }
+        PrintStream out = ctx.err;
+        out.println("error: " + le.getMessage());
+        if (le.hint() != null) {
+            out.println("hint: " + le.hint());
+        }
+        if (le.code() == ErrorCode.INTERNAL && "1".equals(ctx.env.get("LIFEBOAT_DEBUG"))) {
+            e.printStackTrace(out);
+        }
+        return le.code().exitCode();
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    /** Builds commands, handing {@link CliContext} to those that take it. */
+    private record Factory(CliContext ctx) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(CliContext.class).newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package io.lifeboat.repository;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.BlobId;
+import io.lifeboat.core.id.PackId;
+import io.lifeboat.core.progress.ProgressListener;
+import io.lifeboat.core.source.BackupSink;
+import io.lifeboat.core.source.ChunkingProfile;
+import io.lifeboat.core.source.StoredContent;
+import io.lifeboat.core.storage.Handle;
+import io.lifeboat.core.storage.ObjectKind;
+import io.lifeboat.core.tree.Tree;
+import io.lifeboat.repository.chunk.ChunkStream;
+import io.lifeboat.repository.chunk.Chunker;
+import io.lifeboat.repository.index.IndexFile;
+import io.lifeboat.repository.pack.BlobType;
+import io.lifeboat.repository.pack.PackEntry;
+import io.lifeboat.repository.pack.PackWriter;
+import io.lifeboat.repository.pack.PackWriter.FinishedPack;
+import io.lifeboat.repository.snapshot.TreeCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One backup session's write path: chunk → id → dedup → (encoders) compress, encrypt, verify →
+ * pack → (uploader) storage. Memory is bounded by the number of chunks in flight and of packs
+ * queued for upload. Nothing written here is referenced until {@link #flush()} has written the
+ * index, and nothing is visible to restores until the caller commits a snapshot.
+ *
+ * <p>Every blob is decoded again right after it is encoded (authenticate, decompress, re-hash),
+ * so a fault in compression, encryption or memory never produces a blob that will not restore.
+ */
+public final class BackupWriter implements BackupSink, AutoCloseable {
+    private static final int INDEX_EVERY_PACKS = 256;
+
+    private final Repository repo;
+    private final Chunker chunker;
+    private final ProgressListener progress;
+    private final int packSize;
+    private final Set<BlobId> pending = ConcurrentHashMap.newKeySet();
+    private final ExecutorService encoders;
+    private final ExecutorService uploader;
+    private final Semaphore chunksInFlight;
+    private final int chunkPermits;
+    private final Semaphore packsQueued = new Semaphore(2);
+    private final List<Future<?>> uploads = new ArrayList<>();
+    private final Map<PackId, List<PackEntry>> unindexed = new LinkedHashMap<>();
+    private final List<String> indexFiles = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicLong blobsAdded = new AtomicLong();
+    private final AtomicLong bytesAdded = new AtomicLong();
+    private final AtomicLong storedBytesAdded = new AtomicLong();
+    private PackWriter dataPack = new PackWriter();
+    private PackWriter treePack = new PackWriter();
+
+    BackupWriter(Repository repo, ChunkingProfile chunking, ProgressListener progress) {
+        this.repo = repo;
+        this.chunker = new Chunker(repo.chunkerSeed(), chunking);
+        this.progress = progress;
+        this.packSize = repo.config().packSize();
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.chunkPermits = cores * 2;
+        this.chunksInFlight = new Semaphore(chunkPermits);
+        this.encoders = Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("encode-", 0).factory());
+        this.uploader = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("upload").factory());
+    }
+
+    @Override
+    public StoredContent storeContent(InputStream in) throws IOException {
+        List<BlobId> ids = new ArrayList<>();
+        long size = 0;
+        long added = 0;
+        try (ChunkStream chunks = chunker.open(in)) {
+            byte[] chunk;
+            while ((chunk = chunks.next()) != null) {
+                BlobId id = repo.codec().idOf(chunk, 0, chunk.length);
+                ids.add(id);
+                size += chunk.length;
+                if (store(BlobType.DATA, id, chunk)) {
+                    added += chunk.length;
+                }
+            }
+        }
+        return new StoredContent(ids, size, added);
+    }
+
+    @Override
+    public BlobId storeTree(Tree tree) {
+        byte[] json = TreeCodec.encode(tree);
+        BlobId id = repo.codec().idOf(json, 0, json.length);
+        store(BlobType.TREE, id, json);
+        return id;
+    }
+
+    @Override
+    public Tree loadTree(BlobId id) {
+        return repo.loadTree(id);
+    }
+
+    @Override
+    public boolean contains(Iterable<BlobId> blobs) {
+        for (BlobId b : blobs) {
+            if (!repo.index().contains(b) && !pending.contains(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public ProgressListener progress() {
+        return progress;
+    }
+
+    /** Queues a blob unless it is stored already; returns whether it is new. */
+    private boolean store(BlobType type, BlobId id, byte[] plain) {
+        rethrowFailure();
+        if (repo.index().contains(id) || !pending.add(id)) {
+            return false;
+        }
+        acquire(chunksInFlight, 1);
+        try {
+            encoders.execute(() -> {
+                try {
+                    encode(type, id, plain);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    chunksInFlight.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            chunksInFlight.release();
+            throw e;
+        }
+        return true;
+    }
+
+    private void encode(BlobType type, BlobId id, byte[] plain) {
+        byte[] stored = repo.codec().encode(id, plain);
+        repo.codec().decode(id, stored, 0, stored.length);
+        blobsAdded.incrementAndGet();
+        bytesAdded.addAndGet(plain.length);
+        storedBytesAdded.addAndGet(stored.length);
+        FinishedPack full = null;
+        synchronized (this) {
+            PackWriter pw = type == BlobType.TREE ? treePack : dataPack;
+            pw.add(type, id, stored, plain.length);
+            if (pw.size() >= packSize) {
+                full = pw.finish(repo.codec());
+                if (type == BlobType.TREE) {
+                    treePack = new PackWriter();
+                } else {
+                    dataPack = new PackWriter();
+                }
+            }
+        }
+        if (full != null) {
+            upload(full);
+        }
+    }
+
+    private void upload(FinishedPack pack) {
+        acquire(packsQueued, 1);
+        Future<?> f;
+        try {
+            f = uploader.submit(() -> {
+                try {
+                    repo.storage().put(Handle.of(ObjectKind.DATA, pack.id().hex()), pack.bytes());
+                    synchronized (unindexed) {
+                        unindexed.put(pack.id(), pack.entries());
+                    }
+                } finally {
+                    packsQueued.release();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            packsQueued.release();
+            throw e;
+        }
+        synchronized (uploads) {
+            uploads.add(f);
+        }
+        maybeWriteIndex();
+    }
+
+    private void maybeWriteIndex() {
+        Map<PackId, List<PackEntry>> batch = null;
+        synchronized (unindexed) {
+            if (unindexed.size() >= INDEX_EVERY_PACKS) {
+                batch = new LinkedHashMap<>(unindexed);
+                unindexed.clear();
+            }
+        }
+        if (batch != null) {
+            writeIndex(batch);
+        }
+    }
+
+    private void writeIndex(Map<PackId, List<PackEntry>> batch) {
+        String name = repo.saveIndex(new IndexFile(batch, List.of()));
+        batch.forEach(repo.index()::addPack);
+        synchronized (indexFiles) {
+            indexFiles.add(name);
+        }
+    }
+
+    /**
+     * Writes out everything queued: the partial packs, then (after every pack is durable) the
+     * index. After this returns, every blob stored through this writer is readable.
+     */
+    public void flush() {
+        acquire(chunksInFlight, chunkPermits);
+        chunksInFlight.release(chunkPermits);
+        rethrowFailure();
+        List<FinishedPack> last = new ArrayList<>();
+        synchronized (this) {
+            if (!dataPack.isEmpty()) {
+                last.add(dataPack.finish(repo.codec()));
+                dataPack = new PackWriter();
+            }
+            if (!treePack.isEmpty()) {
+                last.add(treePack.finish(repo.codec()));
+                treePack = new PackWriter();
+            }
+        }
+        last.forEach(this::upload);
+        List<Future<?>> waiting;
+        synchronized (uploads) {
+            waiting = new ArrayList<>(uploads);
+            uploads.clear();
+        }
+        for (Future<?> f : waiting) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while uploading packs", null, e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            }
+        }
+        rethrowFailure();
+        Map<PackId, List<PackEntry>> batch;
+        synchronized (unindexed) {
+            batch = new LinkedHashMap<>(unindexed);
+            unindexed.clear();
+        }
+        if (!batch.isEmpty()) {
+            writeIndex(batch);
+        }
+    }
+
+    public long blobsAdded() {
+        return blobsAdded.get();
+    }
+
+    /** Plaintext bytes of the new blobs. */
+    public long bytesAdded() {
+        return bytesAdded.get();
+    }
+
+    /** Stored (compressed, encrypted) bytes of the new blobs, without pack headers. */
+    public long storedBytesAdded() {
+        return storedBytesAdded.get();
+    }
+
+    private void rethrowFailure() {
+        Throwable t = failure.get();
+        if (t == null) {
+            return;
+        }
+        if (t instanceof LifeboatException le) {
+            throw new LifeboatException(le.code(), le.getMessage(), le.hint(), le, le.retryable());
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        throw new LifeboatException(ErrorCode.INTERNAL, "backup pipeline failed: " + t, null, t);
+    }
+
+    private static void acquire(Semaphore s, int permits) {
+        try {
+            s.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERRUPTED, "backup interrupted", null, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        encoders.shutdownNow();
+        uploader.shutdownNow();
+    }
+}

@@ -1,0 +1,288 @@
+package io.lifeboat.repository;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.BlobId;
+import io.lifeboat.core.id.Hex;
+import io.lifeboat.core.id.SnapshotId;
+import io.lifeboat.core.progress.ProgressListener;
+import io.lifeboat.core.source.ChunkingProfile;
+import io.lifeboat.core.storage.Handle;
+import io.lifeboat.core.storage.ObjectInfo;
+import io.lifeboat.core.storage.ObjectKind;
+import io.lifeboat.core.storage.Storage;
+import io.lifeboat.core.tree.Tree;
+import io.lifeboat.repository.crypto.BlobCodec;
+import io.lifeboat.repository.crypto.KdfParams;
+import io.lifeboat.repository.crypto.KeyFile;
+import io.lifeboat.repository.crypto.MasterKey;
+import io.lifeboat.repository.index.BlobLocation;
+import io.lifeboat.repository.index.IndexFile;
+import io.lifeboat.repository.index.MasterIndex;
+import io.lifeboat.repository.lock.RepositoryLock;
+import io.lifeboat.repository.snapshot.Snapshot;
+import io.lifeboat.repository.snapshot.SnapshotCodec;
+import io.lifeboat.repository.snapshot.TreeCodec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An open repository: its storage, master key, config and index. Thread safe. Create one with
+ * {@link #init} or {@link #open}; everything else in Lifeboat reaches the stored data through it.
+ */
+public final class Repository implements AutoCloseable {
+    private static final byte[] CONFIG_AAD = "lifeboat-config-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SNAPSHOT_AAD = "lifeboat-snapshot-v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final Storage storage;
+    private final MasterKey masterKey;
+    private final BlobCodec codec;
+    private final RepositoryConfig config;
+    private final ClientContext client;
+    private final String keyId;
+    private volatile MasterIndex index;
+
+    private Repository(Storage storage, MasterKey masterKey, RepositoryConfig config, ClientContext client, String keyId) {
+        this.storage = storage;
+        this.masterKey = masterKey;
+        this.codec = new BlobCodec(masterKey);
+        this.config = config;
+        this.client = client;
+        this.keyId = keyId;
+    }
+
+    /** Creates a repository: key first, then the config object, which marks it as existing. */
+    public static Repository init(Storage storage, char[] password, KdfParams kdf, int packSize, ClientContext client) {
+        if (storage.stat(Handle.CONFIG).isPresent()) {
+            throw new LifeboatException(ErrorCode.ALREADY_EXISTS,
+                    "a repository already exists at " + storage.location(),
+                    "use it as it is, or choose another location with --repo");
+        }
+        SecureRandom random = new SecureRandom();
+        MasterKey mk = MasterKey.generate(random);
+        byte[] rid = new byte[32];
+        random.nextBytes(rid);
+        RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, Hex.encode(rid), client.clock().instant(), packSize);
+        String keyId = KeyRing.write(mk, storage, password, kdf, client);
+        Repository repo = new Repository(storage, mk, config, client, keyId);
+        if (!storage.create(Handle.CONFIG, repo.codec.seal(config.toJson(), CONFIG_AAD))) {
+            storage.delete(Handle.of(ObjectKind.KEY, keyId));
+            throw new LifeboatException(ErrorCode.ALREADY_EXISTS,
+                    "a repository was created at " + storage.location() + " at the same time",
+                    "use it as it is, or choose another location with --repo");
+        }
+        return repo;
+    }
+
+    /** Opens a repository by trying the password against every key file. */
+    public static Repository open(Storage storage, char[] password, ClientContext client) {
+        if (storage.stat(Handle.CONFIG).isEmpty()) {
+            throw new LifeboatException(ErrorCode.REPOSITORY_NOT_FOUND,
+                    "no repository at " + storage.location(),
+                    "create one with 'lifeboat init', or check --repo / LIFEBOAT_REPOSITORY");
+        }
+        List<ObjectInfo> keys = storage.list(ObjectKind.KEY);
+        for (ObjectInfo k : keys) {
+            KeyFile key;
+            try {
+                key = KeyFile.parse(storage.get(k.handle()));
+            } catch (LifeboatException e) {
+                continue; // a damaged key file must not stop the others from opening the repository
+            }
+            MasterKey mk;
+            try {
+                mk = key.open(password);
+            } catch (LifeboatException e) {
+                if (e.code() == ErrorCode.WRONG_PASSWORD) {
+                    continue;
+                }
+                throw e;
+            }
+            BlobCodec codec = new BlobCodec(mk);
+            RepositoryConfig config = RepositoryConfig.fromJson(
+                    codec.open(storage.get(Handle.CONFIG), CONFIG_AAD, "config"), storage.location());
+            return new Repository(storage, mk, config, client, k.handle().name());
+        }
+        throw new LifeboatException(ErrorCode.WRONG_PASSWORD,
+                "wrong password: none of the " + keys.size() + " keys of " + storage.location() + " opens with it",
+                "check LIFEBOAT_PASSWORD or --password-file; 'lifeboat key list' shows the keys once you are in");
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public BlobCodec codec() {
+        return codec;
+    }
+
+    public RepositoryConfig config() {
+        return config;
+    }
+
+    public ClientContext client() {
+        return client;
+    }
+
+    public KeyRing keys() {
+        return new KeyRing(storage, masterKey, client, keyId);
+    }
+
+    /** The seed that keys the content-defined chunker of this repository. */
+    byte[] chunkerSeed() {
+        return masterKey.chunkerSeed();
+    }
+
+    public RepositoryLock lock(boolean exclusive, String operation) {
+        return RepositoryLock.acquire(storage, codec, client.clock(), client.lockPolicy(), exclusive, operation,
+                client.host(), client.username());
+    }
+
+    /** The index, read from storage on first use. */
+    public MasterIndex index() {
+        MasterIndex i = index;
+        if (i == null) {
+            synchronized (this) {
+                if (index == null) {
+                    index = loadIndex();
+                }
+                i = index;
+            }
+        }
+        return i;
+    }
+
+    /** Reads every index file again (after another client wrote some). */
+    public synchronized void reloadIndex() {
+        index = loadIndex();
+    }
+
+    private MasterIndex loadIndex() {
+        MasterIndex i = new MasterIndex();
+        for (ObjectInfo o : storage.list(ObjectKind.INDEX)) {
+            byte[] stored;
+            try {
+                stored = storage.get(o.handle());
+            } catch (LifeboatException e) {
+                if (e.code() == ErrorCode.NOT_FOUND) {
+                    continue; // superseded and deleted while we listed
+                }
+                throw e;
+            }
+            IndexFile f = IndexFile.open(codec, o.handle().name(), stored);
+            f.packs().forEach(i::addPack);
+        }
+        return i;
+    }
+
+    /** Stores an index file; returns its name. */
+    public String saveIndex(IndexFile file) {
+        byte[] sealed = file.seal(codec);
+        String name = sha256Hex(sealed);
+        storage.put(Handle.of(ObjectKind.INDEX, name), sealed);
+        return name;
+    }
+
+    /** Starts a backup session writing new blobs with the given chunking. */
+    public BackupWriter newWriter(ChunkingProfile chunking, ProgressListener progress) {
+        return new BackupWriter(this, chunking, progress);
+    }
+
+    public SnapshotReader reader(ProgressListener progress) {
+        return new SnapshotReader(this, progress);
+    }
+
+    /** Reads, authenticates and re-hashes one blob. */
+    public byte[] readBlob(BlobId id) {
+        BlobLocation loc = index().lookup(id).orElseThrow(() -> new LifeboatException(ErrorCode.DAMAGED_DATA,
+                "blob " + id.hex() + " is not in the index",
+                "run 'lifeboat check' to find the snapshots that refer to missing data"));
+        byte[] stored = storage.getRange(Handle.of(ObjectKind.DATA, loc.pack().hex()), loc.offset(), loc.length());
+        try {
+            return codec.decode(id, stored, 0, stored.length);
+        } catch (LifeboatException e) {
+            throw new LifeboatException(e.code(), "pack " + loc.pack().hex() + ": " + e.getMessage(), e.hint(), e);
+        }
+    }
+
+    public Tree loadTree(BlobId id) {
+        return TreeCodec.decode(id, readBlob(id));
+    }
+
+    /** Writes the snapshot object: the commit marker of a backup. */
+    public SnapshotId saveSnapshot(Snapshot snapshot) {
+        byte[] sealed = codec.seal(SnapshotCodec.encode(snapshot), SNAPSHOT_AAD);
+        SnapshotId id = SnapshotId.of(sha256(sealed));
+        storage.put(Handle.of(ObjectKind.SNAPSHOT, id.hex()), sealed);
+        return id;
+    }
+
+    public Snapshot loadSnapshot(SnapshotId id) {
+        byte[] stored = storage.get(Handle.of(ObjectKind.SNAPSHOT, id.hex()));
+        return SnapshotCodec.decode(id, codec.open(stored, SNAPSHOT_AAD, "snapshot " + id.hex()));
+    }
+
+    /** All snapshots, oldest first. */
+    public List<Snapshot> snapshots() {
+        List<Snapshot> out = new ArrayList<>();
+        for (ObjectInfo o : storage.list(ObjectKind.SNAPSHOT)) {
+            try {
+                out.add(loadSnapshot(SnapshotId.parse(o.handle().name())));
+            } catch (LifeboatException e) {
+                if (e.code() != ErrorCode.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().hex()));
+        return out;
+    }
+
+    /**
+     * Finds a snapshot by full id, unique id prefix, or {@code latest} (optionally restricted to
+     * a source kind).
+     */
+    public Snapshot findSnapshot(String ref, Optional<String> sourceKind) {
+        List<Snapshot> all = snapshots().stream()
+                .filter(s -> sourceKind.isEmpty() || s.sourceKind().equals(sourceKind.get()))
+                .toList();
+        if (ref.equals("latest")) {
+            if (all.isEmpty()) {
+                throw LifeboatException.notFound("snapshot 'latest'", "the repository has no snapshots yet; run 'lifeboat backup'");
+            }
+            return all.get(all.size() - 1);
+        }
+        List<Snapshot> matches = all.stream().filter(s -> s.id().hex().startsWith(ref.toLowerCase(java.util.Locale.ROOT))).toList();
+        if (matches.isEmpty()) {
+            throw LifeboatException.notFound("snapshot " + ref, "list the snapshots with 'lifeboat snapshots'");
+        }
+        if (matches.size() > 1) {
+            throw new LifeboatException(ErrorCode.USAGE, "snapshot prefix " + ref + " matches " + matches.size() + " snapshots",
+                    "give more characters of the snapshot id");
+        }
+        return matches.get(0);
+    }
+
+    static String sha256Hex(byte[] data) {
+        return Hex.encode(sha256(data));
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+}

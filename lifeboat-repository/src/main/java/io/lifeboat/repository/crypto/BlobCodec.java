@@ -1,0 +1,153 @@
+package io.lifeboat.repository.crypto;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.BlobId;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Supplier;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Turns plaintext into what the repository stores and back: blob ids, compression, encryption
+ * and authentication, in the sealed format described in the package documentation. Thread safe
+ * and cheap per call; one instance per open repository.
+ */
+public final class BlobCodec {
+    /** Bytes a raw (incompressible) payload grows by: nonce, flag and tag. */
+    public static final int RAW_OVERHEAD = AesGcm.OVERHEAD + 1;
+    static final String DAMAGE_HINT = "run 'lifeboat check --read-data' to list every damaged object";
+    private static final String HMAC = "HmacSHA256";
+
+    private final AesGcm aead;
+    private final Compression compression;
+    /** Initialised once; each call works on a clone, which costs a copy of the hash state. */
+    private final Mac macPrototype;
+
+    /** zstd level 3 and a fresh {@link SecureRandom} for nonces. */
+    public BlobCodec(MasterKey key) {
+        this(key, Compression.DEFAULT_LEVEL, new SecureRandom());
+    }
+
+    public BlobCodec(MasterKey key, int zstdLevel, SecureRandom random) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(random, "random");
+        byte[] enc = key.encryptionKey();
+        byte[] macKey = key.macKey();
+        try {
+            this.aead = new AesGcm(enc, random);
+            this.macPrototype = Mac.getInstance(HMAC);
+            macPrototype.init(new SecretKeySpec(macKey, HMAC));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        } finally {
+            Arrays.fill(enc, (byte) 0);
+            Arrays.fill(macKey, (byte) 0);
+        }
+        this.compression = new Compression(zstdLevel);
+    }
+
+    public int zstdLevel() {
+        return compression.level();
+    }
+
+    public BlobId idOf(byte[] plain) {
+        return idOf(plain, 0, plain.length);
+    }
+
+    /** HMAC-SHA-256 of {@code plain[off, off+len)} under the MAC key. */
+    public BlobId idOf(byte[] plain, int off, int len) {
+        Objects.checkFromIndexSize(off, len, plain.length);
+        Mac mac = mac();
+        mac.update(plain, off, len);
+        return BlobId.of(mac.doFinal());
+    }
+
+    public byte[] encode(BlobId id, byte[] plain) {
+        return encode(id, plain, 0, plain.length);
+    }
+
+    /**
+     * The stored form of a blob: {@code nonce ‖ AES-GCM(flag ‖ payload) ‖ tag} with the id as
+     * associated data. The caller vouches that {@code id} is {@link #idOf} of the plaintext;
+     * {@link #decode} checks it.
+     */
+    public byte[] encode(BlobId id, byte[] plain, int off, int len) {
+        Objects.checkFromIndexSize(off, len, plain.length);
+        byte[] aad = id.bytes();
+        return compression.withBody(plain, off, len, (body, n) -> aead.seal(aad, body, 0, n));
+    }
+
+    public byte[] decode(BlobId id, byte[] stored) {
+        return decode(id, stored, 0, stored.length);
+    }
+
+    /**
+     * The plaintext of a stored blob, authenticated and checked against its id.
+     *
+     * @throws LifeboatException {@link ErrorCode#DAMAGED_DATA} naming the blob when the bytes
+     *     were altered or truncated, belong to another blob, or were sealed with another key
+     */
+    public byte[] decode(BlobId id, byte[] stored, int off, int len) {
+        Objects.checkFromIndexSize(off, len, stored.length);
+        Supplier<String> name = () -> "blob " + id.shortHex();
+        byte[] plain = compression.payload(authenticate(id.bytes(), stored, off, len, name), name);
+        byte[] actual = mac().doFinal(plain);
+        if (!MessageDigest.isEqual(actual, id.bytes())) {
+            throw new LifeboatException(ErrorCode.DAMAGED_DATA,
+                    name.get() + ": content does not match its id (hash " + BlobId.of(actual).shortHex() + ")",
+                    DAMAGE_HINT);
+        }
+        return plain;
+    }
+
+    /**
+     * Compresses and encrypts a whole object (index, snapshot, lock, config, pack header).
+     * {@code aad} binds the ciphertext to its role, e.g. the object kind.
+     */
+    public byte[] seal(byte[] plain, byte[] aad) {
+        Objects.requireNonNull(aad, "aad");
+        byte[] ad = aad.clone();
+        return compression.withBody(plain, 0, plain.length, (body, n) -> aead.seal(ad, body, 0, n));
+    }
+
+    /**
+     * Reverses {@link #seal}.
+     *
+     * @param objectNameForErrors how errors name the object, e.g. {@code "index 3fa2c1d0"}
+     * @throws LifeboatException {@link ErrorCode#DAMAGED_DATA} when authentication fails
+     */
+    public byte[] open(byte[] sealed, byte[] aad, String objectNameForErrors) {
+        Objects.requireNonNull(aad, "aad");
+        Supplier<String> name = () -> objectNameForErrors;
+        return compression.payload(authenticate(aad, sealed, 0, sealed.length, name), name);
+    }
+
+    private byte[] authenticate(byte[] aad, byte[] stored, int off, int len, Supplier<String> name) {
+        try {
+            return aead.open(aad, stored, off, len);
+        } catch (AEADBadTagException e) {
+            String why = len < AesGcm.OVERHEAD + 1 ? "truncated to " + len + " bytes" : "wrong key or corrupted data";
+            throw new LifeboatException(ErrorCode.DAMAGED_DATA, name.get() + ": authentication failed (" + why + ")",
+                    DAMAGE_HINT, e);
+        }
+    }
+
+    private Mac mac() {
+        try {
+            return (Mac) macPrototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's HmacSHA256 is cloneable", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BlobCodec[zstd " + compression.level() + ", key ***]";
+    }
+}

@@ -1,0 +1,82 @@
+package io.lifeboat.repository.crypto;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/** Passphrase to wrapping key: Argon2id (version 1.3) with the parameters of a key file. */
+public final class Kdf {
+    public static final int KEY_LENGTH = 32;
+    /** Heap kept free beside Argon2's memory, for the rest of the process. */
+    private static final long HEADROOM = 32L * 1024 * 1024;
+
+    private Kdf() {}
+
+    /**
+     * Derives a 32-byte key. The password is read, not altered; the UTF-8 copy made here is
+     * zeroed before returning. The caller owns (and should zero) the result.
+     *
+     * @throws LifeboatException {@link ErrorCode#REFUSED} when the JVM heap cannot hold the
+     *     memory the parameters ask for
+     */
+    public static byte[] derive(char[] password, byte[] salt, KdfParams params) {
+        checkHeap(params);
+        byte[] utf8 = utf8(password);
+        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(params.memoryKiB())
+                .withIterations(params.iterations())
+                .withParallelism(params.parallelism())
+                .withSalt(salt);
+        try {
+            Argon2BytesGenerator generator = new Argon2BytesGenerator();
+            generator.init(builder.build());
+            byte[] key = new byte[KEY_LENGTH];
+            generator.generateBytes(utf8, key);
+            return key;
+        } finally {
+            Arrays.fill(utf8, (byte) 0);
+            builder.clear();
+        }
+    }
+
+    /** Fails early and clearly instead of with an OutOfMemoryError deep inside Argon2. */
+    private static void checkHeap(KdfParams params) {
+        long needed = params.memoryKiB() * 1024L;
+        long available = Runtime.getRuntime().maxMemory() - HEADROOM;
+        if (needed > available) {
+            throw new LifeboatException(ErrorCode.REFUSED,
+                    "key derivation needs " + (needed >> 20) + " MiB of memory, the JVM may use only "
+                            + Math.max(0, available >> 20) + " MiB",
+                    "give the JVM more heap (e.g. JAVA_OPTS=-Xmx" + ((needed >> 30) + 1) + "g)");
+        }
+    }
+
+    /** Strict UTF-8, without the intermediate String that could not be zeroed. */
+    private static byte[] utf8(char[] password) {
+        ByteBuffer encoded = null;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(password));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            throw new LifeboatException(ErrorCode.USAGE, "the passphrase is not valid Unicode (unpaired surrogate)",
+                    "re-enter the passphrase", e);
+        } finally {
+            if (encoded != null && encoded.hasArray()) {
+                Arrays.fill(encoded.array(), (byte) 0);
+            }
+        }
+    }
+}

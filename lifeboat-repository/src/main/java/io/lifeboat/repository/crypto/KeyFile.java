@@ -1,0 +1,261 @@
+package io.lifeboat.repository.crypto;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.ObjectId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * One {@code keys/<id>} object: the master key wrapped under a passphrase, plus who made it and
+ * when. Plain JSON (it must be readable before any key is known), named by the SHA-256 of its
+ * bytes. Immutable; it keeps the exact bytes it was parsed from so that its id never changes.
+ *
+ * <pre>{@code
+ * {"version":1,
+ *  "kdf":{"algorithm":"argon2id","memory_kib":65536,"iterations":3,"parallelism":2},
+ *  "salt":"<base64, 16..32 bytes>", "created":"2025-01-31T12:00:00Z",
+ *  "host":"db1", "username":"postgres",
+ *  "data":"<base64 of nonce ‖ AES-256-GCM(wrapping key, master key, aad 'lifeboat-key-v1') ‖ tag>"}
+ * }</pre>
+ * Unknown fields are ignored, so later versions may add some.
+ */
+public final class KeyFile {
+    public static final int VERSION = 1;
+    static final int SALT_LENGTH = 32;
+    static final int MIN_SALT_LENGTH = 16;
+    private static final byte[] AAD = "lifeboat-key-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final int DATA_LENGTH = AesGcm.OVERHEAD + MasterKey.LENGTH;
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final KdfParams kdf;
+    private final byte[] salt;
+    private final Instant created;
+    private final String host;
+    private final String username;
+    private final byte[] data;
+    private final byte[] json;
+    private final ObjectId id;
+
+    private KeyFile(KdfParams kdf, byte[] salt, Instant created, String host, String username, byte[] data,
+            byte[] json) {
+        this.kdf = kdf;
+        this.salt = salt;
+        this.created = created;
+        this.host = host;
+        this.username = username;
+        this.data = data;
+        this.json = json;
+        this.id = idOf(json);
+    }
+
+    /**
+     * Wraps {@code masterKey} under {@code password}. Takes as long as one key derivation with
+     * {@code params}. Changing a passphrase is creating a new key file for the same master key.
+     */
+    public static KeyFile create(MasterKey masterKey, char[] password, KdfParams params, String host, String username,
+            Instant created, SecureRandom random) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(created, "created");
+        byte[] salt = new byte[SALT_LENGTH];
+        random.nextBytes(salt);
+        byte[] wrappingKey = Kdf.derive(password, salt, params);
+        byte[] plain = masterKey.toBytes();
+        byte[] data;
+        try {
+            data = new AesGcm(wrappingKey, random).seal(AAD, plain, 0, plain.length);
+        } finally {
+            Arrays.fill(wrappingKey, (byte) 0);
+            Arrays.fill(plain, (byte) 0);
+        }
+        return new KeyFile(params, salt, created, host, username, data,
+                render(params, salt, created, host, username, data));
+    }
+
+    /**
+     * Unwraps the master key.
+     *
+     * @throws LifeboatException {@link ErrorCode#WRONG_PASSWORD} when the passphrase does not open
+     *     this key (a damaged key file looks the same; GCM cannot tell them apart)
+     */
+    public MasterKey open(char[] password) {
+        byte[] wrappingKey = Kdf.derive(password, salt, kdf);
+        byte[] plain = null;
+        try {
+            plain = new AesGcm(wrappingKey, null).open(AAD, data, 0, data.length);
+            return MasterKey.fromBytes(plain);
+        } catch (AEADBadTagException e) {
+            throw new LifeboatException(ErrorCode.WRONG_PASSWORD, "wrong password for key " + id.shortHex(),
+                    "check the passphrase (--password-file or LIFEBOAT_PASSWORD); if it is right, this key file "
+                            + "is damaged and another key must be used ('lifeboat key list')", e);
+        } finally {
+            Arrays.fill(wrappingKey, (byte) 0);
+            if (plain != null) {
+                Arrays.fill(plain, (byte) 0);
+            }
+        }
+    }
+
+    /** SHA-256 of the stored bytes: the name under {@code keys/}. */
+    public static ObjectId idOf(byte[] json) {
+        try {
+            return ObjectId.of(MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    public ObjectId id() {
+        return id;
+    }
+
+    /** The bytes to store: exactly those parsed, or the rendering of a new key. */
+    public byte[] toJson() {
+        return json.clone();
+    }
+
+    public KdfParams kdf() {
+        return kdf;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    /**
+     * Reads a stored key file.
+     *
+     * @throws LifeboatException {@link ErrorCode#DAMAGED_DATA} when the bytes are not a key file
+     *     this version understands
+     */
+    public static KeyFile parse(byte[] json) {
+        Objects.requireNonNull(json, "json");
+        byte[] stored = json.clone();
+        String name = "key " + idOf(stored).shortHex();
+        JsonNode root;
+        try {
+            root = JSON.readTree(stored);
+        } catch (JsonProcessingException e) {
+            throw damaged(name, "not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw damaged(name, "unreadable (" + e.getMessage() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw damaged(name, "not a JSON object");
+        }
+        int version = integer(root, "version", name);
+        if (version != VERSION) {
+            throw new LifeboatException(ErrorCode.DAMAGED_DATA, name + ": key file version " + version
+                    + " is not supported (this Lifeboat reads version " + VERSION + ")",
+                    "upgrade Lifeboat if the repository was written by a newer version");
+        }
+        JsonNode kdfNode = root.get("kdf");
+        if (kdfNode == null || !kdfNode.isObject()) {
+            throw damaged(name, "field 'kdf' missing or not an object");
+        }
+        KdfParams kdf;
+        try {
+            kdf = new KdfParams(text(kdfNode, "algorithm", name), integer(kdfNode, "memory_kib", name),
+                    integer(kdfNode, "iterations", name), integer(kdfNode, "parallelism", name));
+        } catch (IllegalArgumentException e) {
+            throw damaged(name, e.getMessage());
+        }
+        byte[] salt = base64(root, "salt", name);
+        if (salt.length < MIN_SALT_LENGTH || salt.length > SALT_LENGTH) {
+            throw damaged(name, "salt of " + salt.length + " bytes, expected " + MIN_SALT_LENGTH + ".." + SALT_LENGTH);
+        }
+        byte[] data = base64(root, "data", name);
+        if (data.length != DATA_LENGTH) {
+            throw damaged(name, "wrapped key of " + data.length + " bytes, expected " + DATA_LENGTH);
+        }
+        Instant created;
+        try {
+            created = Instant.parse(text(root, "created", name));
+        } catch (DateTimeParseException e) {
+            throw damaged(name, "field 'created' is not an ISO-8601 instant");
+        }
+        return new KeyFile(kdf, salt, created, text(root, "host", name), text(root, "username", name), data, stored);
+    }
+
+    private static byte[] render(KdfParams kdf, byte[] salt, Instant created, String host, String username,
+            byte[] data) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", VERSION);
+        ObjectNode k = root.putObject("kdf");
+        k.put("algorithm", kdf.algorithm());
+        k.put("memory_kib", kdf.memoryKiB());
+        k.put("iterations", kdf.iterations());
+        k.put("parallelism", kdf.parallelism());
+        root.put("salt", Base64.getEncoder().encodeToString(salt));
+        root.put("created", created.toString());
+        root.put("host", host);
+        root.put("username", username);
+        root.put("data", Base64.getEncoder().encodeToString(data));
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("rendering a JSON tree cannot fail", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field, String name) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual()) {
+            throw damaged(name, "field '" + field + "' missing or not a string");
+        }
+        return v.textValue();
+    }
+
+    private static int integer(JsonNode node, String field, String name) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw damaged(name, "field '" + field + "' missing or not an integer");
+        }
+        return v.intValue();
+    }
+
+    private static byte[] base64(JsonNode node, String field, String name) {
+        try {
+            return Base64.getDecoder().decode(text(node, field, name));
+        } catch (IllegalArgumentException e) {
+            throw damaged(name, "field '" + field + "' is not base64");
+        }
+    }
+
+    private static LifeboatException damaged(String name, String why) {
+        return new LifeboatException(ErrorCode.DAMAGED_DATA, name + ": not a valid key file (" + why + ")",
+                "restore keys/ from a copy of the repository, or open it with another key ('lifeboat key list')");
+    }
+
+    @Override
+    public String toString() {
+        return "KeyFile[" + id.shortHex() + ", " + username + "@" + host + ", " + created + "]";
+    }
+}

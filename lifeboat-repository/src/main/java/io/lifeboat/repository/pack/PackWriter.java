@@ -1,0 +1,68 @@
+package io.lifeboat.repository.pack;
+
+import io.lifeboat.core.id.BlobId;
+import io.lifeboat.core.id.PackId;
+import io.lifeboat.repository.crypto.BlobCodec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects encoded blobs for one pack. Not thread safe: one writer per pack being filled.
+ * Blobs are kept as separate arrays and copied once into the finished pack, so a pack never
+ * needs more than twice its size in memory.
+ */
+public final class PackWriter {
+    private final List<byte[]> blobs = new ArrayList<>();
+    private final List<PackEntry> entries = new ArrayList<>();
+    private int size;
+
+    /** Appends an encoded blob. */
+    public void add(BlobType type, BlobId id, byte[] stored, int rawLength) {
+        entries.add(new PackEntry(type, id, size, stored.length, rawLength));
+        blobs.add(stored);
+        size += stored.length;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int count() {
+        return entries.size();
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Seals the header and returns the pack bytes with their id. The writer must not be reused. */
+    public FinishedPack finish(BlobCodec codec) {
+        byte[] header = PackHeader.seal(codec, entries);
+        byte[] pack = new byte[size + header.length + PackHeader.TRAILER];
+        int pos = 0;
+        for (byte[] b : blobs) {
+            System.arraycopy(b, 0, pack, pos, b.length);
+            pos += b.length;
+        }
+        blobs.clear();
+        System.arraycopy(header, 0, pack, pos, header.length);
+        pos += header.length;
+        ByteBuffer.wrap(pack, pos, PackHeader.TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt(header.length);
+        return new FinishedPack(PackId.of(sha256(pack)), pack, List.copyOf(entries));
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** A complete pack ready for upload. */
+    public record FinishedPack(PackId id, byte[] bytes, List<PackEntry> entries) {}
+}

@@ -1,0 +1,258 @@
+package io.lifeboat.repository.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.BlobId;
+import io.lifeboat.repository.chunk.Xorshift;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class BlobCodecTest {
+    private static final String HINT = "run 'lifeboat check --read-data' to list every damaged object";
+    private final MasterKey key = MasterKey.fromBytes(Xorshift.bytes(1, MasterKey.LENGTH));
+    private final BlobCodec codec = new BlobCodec(key);
+
+    @Test
+    void roundTripsBlobsOfManyShapes() {
+        for (byte[] plain : List.of(new byte[0], new byte[] {7}, text(100), text(300_000), Xorshift.bytes(3, 70_000),
+                new byte[1 << 20])) {
+            BlobId id = codec.idOf(plain);
+            assertThat(codec.decode(id, codec.encode(id, plain))).isEqualTo(plain);
+        }
+    }
+
+    @Test
+    void idIsTheKeyedHmacOfThePlaintext() {
+        byte[] plain = text(1000);
+        BlobId id = codec.idOf(plain);
+        assertThat(codec.idOf(plain.clone())).isEqualTo(id);
+        assertThat(new BlobCodec(MasterKey.fromBytes(Xorshift.bytes(2, MasterKey.LENGTH))).idOf(plain)).isNotEqualTo(id);
+
+        byte[] padded = new byte[plain.length + 20];
+        System.arraycopy(plain, 0, padded, 10, plain.length);
+        assertThat(codec.idOf(padded, 10, plain.length)).isEqualTo(id);
+    }
+
+    /** HMAC-SHA-256 test case 2 of RFC 4231, with the MAC key padded into a master key. */
+    @Test
+    void idMatchesTheHmacSha256Standard() {
+        byte[] mk = new byte[MasterKey.LENGTH];
+        byte[] jefe = "Jefe".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(jefe, 0, mk, 32, jefe.length); // HMAC pads short keys with zeros anyway
+        BlobCodec c = new BlobCodec(MasterKey.fromBytes(mk));
+        assertThat(c.idOf("what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII)).hex())
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+
+    @Test
+    void incompressibleDataIsStoredRaw() {
+        byte[] plain = Xorshift.bytes(4, 200_000);
+        BlobId id = codec.idOf(plain);
+        byte[] stored = codec.encode(id, plain);
+        assertThat(stored).hasSize(plain.length + 12 + 16 + 1);
+        assertThat(BlobCodec.RAW_OVERHEAD).isEqualTo(29);
+        assertThat(codec.decode(id, stored)).isEqualTo(plain);
+    }
+
+    @Test
+    void compressibleDataShrinks() {
+        byte[] plain = text(256 * 1024);
+        byte[] stored = codec.encode(codec.idOf(plain), plain);
+        assertThat(stored.length).isLessThan(plain.length / 2);
+    }
+
+    @Test
+    void encodingTheSameBlobTwiceUsesFreshNonces() {
+        byte[] plain = text(5000);
+        BlobId id = codec.idOf(plain);
+        byte[] a = codec.encode(id, plain);
+        byte[] b = codec.encode(id, plain);
+        assertThat(Arrays.copyOf(a, 12)).isNotEqualTo(Arrays.copyOf(b, 12));
+        assertThat(codec.decode(id, a)).isEqualTo(codec.decode(id, b));
+    }
+
+    @Test
+    void aFlippedByteAnywhereIsDamagedData() {
+        for (byte[] plain : List.of(text(3000), Xorshift.bytes(5, 3000))) {
+            BlobId id = codec.idOf(plain);
+            byte[] stored = codec.encode(id, plain);
+            for (int i = 0; i < stored.length; i++) {
+                byte[] damaged = stored.clone();
+                damaged[i] ^= (byte) (1 << (i % 8));
+                assertDamaged(() -> codec.decode(id, damaged), "blob " + id.shortHex() + ": authentication failed");
+            }
+        }
+    }
+
+    @Test
+    void truncatedOrExtendedBlobIsDamagedData() {
+        byte[] plain = text(3000);
+        BlobId id = codec.idOf(plain);
+        byte[] stored = codec.encode(id, plain);
+        for (int len : new int[] {0, 1, 11, 12, 28, 29, stored.length - 1}) {
+            assertDamaged(() -> codec.decode(id, stored, 0, len), "blob " + id.shortHex());
+        }
+        assertDamaged(() -> codec.decode(id, Arrays.copyOf(stored, stored.length + 1)), "blob " + id.shortHex());
+    }
+
+    @Test
+    void blobUnderAnotherIdIsDamagedData() {
+        byte[] plain = text(3000);
+        byte[] stored = codec.encode(codec.idOf(plain), plain);
+        BlobId other = codec.idOf(text(3001));
+        assertDamaged(() -> codec.decode(other, stored), "blob " + other.shortHex() + ": authentication failed");
+    }
+
+    @Test
+    void blobSealedWithAnotherKeyIsDamagedData() {
+        byte[] plain = text(3000);
+        BlobId id = codec.idOf(plain);
+        BlobCodec stranger = new BlobCodec(MasterKey.fromBytes(Xorshift.bytes(9, MasterKey.LENGTH)));
+        assertDamaged(() -> stranger.decode(id, codec.encode(id, plain)), "authentication failed");
+    }
+
+    @Test
+    void contentThatDoesNotHashToItsIdIsDamagedData() {
+        byte[] plain = text(3000);
+        BlobId wrongId = codec.idOf(text(10));
+        byte[] stored = codec.encode(wrongId, plain); // a buggy writer: authenticates, but is not that blob
+        assertDamaged(() -> codec.decode(wrongId, stored), "content does not match its id");
+    }
+
+    @Test
+    void decodesABlobInsideALargerArray() {
+        byte[] plain = text(10_000);
+        BlobId id = codec.idOf(plain);
+        byte[] stored = codec.encode(id, plain);
+        byte[] pack = new byte[stored.length + 100];
+        System.arraycopy(stored, 0, pack, 60, stored.length);
+        assertThat(codec.decode(id, pack, 60, stored.length)).isEqualTo(plain);
+        byte[] slice = new byte[plain.length + 8];
+        System.arraycopy(plain, 0, slice, 4, plain.length);
+        assertThat(codec.decode(id, codec.encode(id, slice, 4, plain.length))).isEqualTo(plain);
+    }
+
+    /** Property: any size 0..300 KiB, any mix of text and noise, round trips within the raw bound. */
+    @Test
+    void roundTripsSeededRandomBlobs() {
+        Xorshift rnd = new Xorshift(31337);
+        for (int i = 0; i < 300; i++) {
+            int size = rnd.nextInt(300 * 1024 + 1);
+            byte[] plain = mixed(rnd, size);
+            BlobId id = codec.idOf(plain);
+            byte[] stored = codec.encode(id, plain);
+            assertThat(stored.length).as("size %d", size).isLessThanOrEqualTo(size + BlobCodec.RAW_OVERHEAD);
+            assertThat(codec.decode(id, stored)).as("size %d", size).isEqualTo(plain);
+        }
+    }
+
+    /** Fuzz: garbage never makes decode or open fail with anything but DAMAGED_DATA. */
+    @Test
+    void garbageIsAlwaysDamagedData() {
+        Xorshift rnd = new Xorshift(99);
+        BlobId id = codec.idOf(new byte[0]);
+        for (int i = 0; i < 5000; i++) {
+            byte[] garbage = Xorshift.bytes(i, rnd.nextInt(i % 10 == 0 ? 5000 : 64));
+            assertDamaged(() -> codec.decode(id, garbage), "blob " + id.shortHex());
+            assertDamaged(() -> codec.open(garbage, new byte[0], "index 1234abcd"), "index 1234abcd");
+        }
+    }
+
+    @Test
+    void sealedObjectsRoundTripAndAreBoundToTheirAad() {
+        byte[] json = "{\"snapshot\":\"yes\",\"paths\":[\"/a\",\"/a\",\"/a\",\"/a\",\"/a\",\"/a\",\"/a\",\"/a\"]}"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] aad = "snapshot".getBytes(StandardCharsets.US_ASCII);
+        byte[] sealed = codec.seal(json, aad);
+        assertThat(codec.open(sealed, aad, "snapshot 1234abcd")).isEqualTo(json);
+        assertThat(codec.open(codec.seal(new byte[0], aad), aad, "empty")).isEmpty();
+        byte[] big = text(2 * 1024 * 1024);
+        assertThat(codec.seal(big, aad).length).isLessThan(big.length / 2);
+        assertThat(codec.open(codec.seal(big, aad), aad, "big")).isEqualTo(big);
+        assertDamaged(() -> codec.open(sealed, "index".getBytes(StandardCharsets.US_ASCII), "snapshot 1234abcd"),
+                "snapshot 1234abcd: authentication failed");
+    }
+
+    @Test
+    void isThreadSafe() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 64; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    Xorshift rnd = new Xorshift(seed + 1);
+                    for (int i = 0; i < 20; i++) {
+                        byte[] plain = mixed(rnd, rnd.nextInt(100_000));
+                        BlobId id = codec.idOf(plain);
+                        if (!Arrays.equals(codec.decode(id, codec.encode(id, plain)), plain)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> r : results) {
+                assertThat(r.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void compressionLevelIsConfigurableWithinZstdRange() {
+        BlobCodec strong = new BlobCodec(key, 19, new SecureRandom());
+        byte[] plain = text(100_000);
+        BlobId id = strong.idOf(plain);
+        assertThat(codec.decode(id, strong.encode(id, plain))).isEqualTo(plain);
+        assertThat(strong.zstdLevel()).isEqualTo(19);
+        assertThat(codec.zstdLevel()).isEqualTo(3);
+        assertThatThrownBy(() -> new BlobCodec(key, 99, new SecureRandom())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void assertDamaged(ThrowingCallable call, String messagePart) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(LifeboatException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.DAMAGED_DATA);
+            assertThat(e.getMessage()).contains(messagePart);
+            assertThat(e.hint()).isEqualTo(HINT);
+        });
+    }
+
+    /** Log-like lines: compressible, but not trivially. */
+    static byte[] text(int size) {
+        Xorshift rnd = new Xorshift(size + 17L);
+        StringBuilder sb = new StringBuilder(size + 200);
+        String[] words = {"backup", "chunk", "snapshot", "restore", "postgres", "qdrant", "ERROR", "INFO", "pack", "index"};
+        while (sb.length() < size) {
+            sb.append("2025-03-01T10:").append(rnd.nextInt(60)).append(' ').append(words[rnd.nextInt(words.length)])
+                    .append(" id=").append(Long.toHexString(rnd.nextLong())).append(" n=").append(rnd.nextInt(100000))
+                    .append('\n');
+        }
+        return Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), size);
+    }
+
+    private static byte[] mixed(Xorshift rnd, int size) {
+        byte[] plain = new byte[size];
+        byte[] noise = Xorshift.bytes(rnd.nextLong(), size);
+        byte[] words = text(size);
+        int pos = 0;
+        while (pos < size) {
+            int run = Math.min(size - pos, 1 + rnd.nextInt(20_000));
+            System.arraycopy(rnd.nextInt(2) == 0 ? noise : words, pos, plain, pos, run);
+            pos += run;
+        }
+        return plain;
+    }
+}

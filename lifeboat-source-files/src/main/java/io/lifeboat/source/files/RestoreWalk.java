@@ -1,0 +1,325 @@
+package io.lifeboat.source.files;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.BlobId;
+import io.lifeboat.core.id.Hex;
+import io.lifeboat.core.source.RestoreOutcome;
+import io.lifeboat.core.source.RestoreReader;
+import io.lifeboat.core.tree.Node;
+import io.lifeboat.core.tree.NodeType;
+import io.lifeboat.core.tree.Tree;
+import io.lifeboat.source.files.IncludeFilter.Match;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * One restore run of a {@link FilesRestoreTarget}: walks the snapshot's trees depth-first and
+ * recreates the selected entries below the target directory. Used by one thread, once.
+ */
+final class RestoreWalk {
+    /** Prefix of the temporary sibling a file is written to before it is renamed into place. */
+    static final String TEMP_PREFIX = ".lifeboat-restore-";
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final FileAttribute<?> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private final RestoreReader reader;
+    private final Path target;
+    private final IncludeFilter filter;
+    private final OverwritePolicy overwrite;
+    private final RandomGenerator random;
+    private final ProgressThrottle progress;
+    private final MetadataWriter metadata;
+    private final List<String> warnings = new ArrayList<>();
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private long files;
+    private long directories;
+    private long symlinks;
+    private long bytesWritten;
+
+    RestoreWalk(RestoreReader reader, FilesRestoreTargetConfig config, boolean ownership, RandomGenerator random,
+            Clock clock) {
+        this.reader = reader;
+        this.target = config.target();
+        this.filter = new IncludeFilter(config.includes());
+        this.overwrite = config.overwrite();
+        this.random = random;
+        this.progress = new ProgressThrottle(reader.progress(), clock, "restore");
+        this.metadata = new MetadataWriter(ownership, warnings::add);
+    }
+
+    RestoreOutcome run(BlobId root) {
+        checkIncludesExist(root);
+        prepareTarget();
+        restoreTree(root, target, "", filter.root());
+        progress.finish(files, bytesWritten);
+        return new RestoreOutcome(files, directories, symlinks, bytesWritten, warnings);
+    }
+
+    /** Fails before anything is written if an include path names nothing in the snapshot. */
+    private void checkIncludesExist(BlobId root) {
+        for (String include : filter.includes()) {
+            Tree tree = reader.loadTree(root);
+            String[] names = include.substring(1).split("/");
+            for (int i = 0; i < names.length; i++) {
+                Optional<Node> node = tree.find(names[i]);
+                boolean last = i == names.length - 1;
+                if (node.isEmpty() || (!last && node.get().type() != NodeType.DIRECTORY)) {
+                    throw LifeboatException.notFound("snapshot path " + include,
+                            "list the snapshot's paths with 'lifeboat ls <snapshot>' and include one of them");
+                }
+                if (!last) {
+                    tree = reader.loadTree(node.get().subtree());
+                }
+            }
+        }
+    }
+
+    private void prepareTarget() {
+        try {
+            Files.createDirectories(target);
+        } catch (FileAlreadyExistsException e) {
+            throw new LifeboatException(ErrorCode.USAGE, "restore target " + target + " exists and is not a directory",
+                    "restore into a directory", e);
+        } catch (IOException e) {
+            throw writeFailure(target, e);
+        }
+    }
+
+    private void restoreTree(BlobId id, Path dir, String snapshotDir, Match dirMatch) {
+        Tree tree = reader.loadTree(id);
+        for (Node node : tree.nodes()) {
+            String path = snapshotDir + "/" + node.name();
+            Match match = filter.match(path, dirMatch);
+            if (match == Match.NONE) {
+                continue;
+            }
+            Path dest = child(dir, node.name(), path);
+            checkInterrupted(path);
+            try {
+                switch (node.type()) {
+                    case DIRECTORY -> directory(node, dest, path, match);
+                    case FILE, STREAM -> {
+                        if (match == Match.WHOLE) {
+                            file(node, dest, path);
+                        }
+                    }
+                    case SYMLINK -> {
+                        if (match == Match.WHOLE) {
+                            symlink(node, dest, path);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw writeFailure(dest, e);
+            }
+        }
+    }
+
+    private void directory(Node node, Path dest, String path, Match match) throws IOException {
+        Optional<BasicFileAttributes> existing = existing(dest);
+        if (existing.isPresent() && !existing.get().isDirectory()) {
+            if (overwrite == OverwritePolicy.NEVER) {
+                warn(path, "exists and is not a directory; kept (overwrite policy NEVER), nothing below it restored");
+                return;
+            }
+            Files.delete(dest);
+            existing = Optional.empty();
+        }
+        if (existing.isEmpty()) {
+            Files.createDirectory(dest);
+        }
+        restoreTree(node.subtree(), dest, path, match);
+        // Only now: writing the entries changed the directory's mtime, and its mode may forbid writing.
+        if (existing.isEmpty() || overwrite != OverwritePolicy.NEVER) {
+            metadata.apply(dest, node, path);
+        }
+        directories++;
+    }
+
+    private void file(Node node, Path dest, String path) throws IOException {
+        Optional<BasicFileAttributes> existing = existing(dest);
+        if (existing.isPresent() && !keepOrReplace(existing.get(), path)) {
+            return;
+        }
+        if (existing.isPresent() && overwrite == OverwritePolicy.IF_CHANGED && existing.get().isRegularFile()
+                && existing.get().size() == node.size()
+                && existing.get().lastModifiedTime().toInstant().equals(node.mtime())) {
+            metadata.apply(dest, node, path);
+            files++;
+            progress.offer(files, bytesWritten, path);
+            return;
+        }
+        Path temp = tempSibling(dest);
+        try {
+            try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PRIVATE_FILE)) {
+                long written = copyContent(node, out, path, temp);
+                if (written != node.size()) {
+                    throw LifeboatException.damaged("restore of " + path + ": content has " + written
+                            + " bytes, the snapshot records " + node.size(),
+                            "run 'lifeboat check --read-data' to find the damaged snapshot data");
+                }
+            }
+            metadata.apply(temp, node, path);
+            Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException | Error e) {
+            // Never leave a partial file behind: a damaged blob must not look like restored data.
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        files++;
+        progress.offer(files, bytesWritten, path);
+    }
+
+    /** Copies the node's content into {@code out}; read failures name the snapshot path, write failures the file. */
+    private long copyContent(Node node, FileChannel out, String path, Path temp) {
+        if (node.content().isEmpty()) {
+            return 0;
+        }
+        long written = 0;
+        try (InputStream in = reader.openContent(node.content())) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                writeFully(out, n, temp);
+                written += n;
+                bytesWritten += n;
+                progress.offer(files, bytesWritten, path);
+            }
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.STORAGE_IO, "restore of " + path + ": reading its content failed: "
+                    + e.getMessage(), "check the repository's storage, then run the restore again", e, true);
+        }
+        return written;
+    }
+
+    private void writeFully(FileChannel out, int length, Path temp) {
+        ByteBuffer buf = ByteBuffer.wrap(buffer, 0, length);
+        try {
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
+        } catch (IOException e) {
+            throw writeFailure(temp, e);
+        }
+    }
+
+    private void symlink(Node node, Path dest, String path) throws IOException {
+        Optional<BasicFileAttributes> existing = existing(dest);
+        if (existing.isPresent() && !keepOrReplace(existing.get(), path)) {
+            return;
+        }
+        Path linkTarget;
+        try {
+            linkTarget = Path.of(node.linkTarget());
+        } catch (InvalidPathException e) {
+            throw unencodable(path, e);
+        }
+        Path temp = tempSibling(dest);
+        try {
+            Files.createSymbolicLink(temp, linkTarget);
+            metadata.apply(temp, node, path);
+            Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        symlinks++;
+    }
+
+    /** Whether an existing entry at a file's or symlink's place may be replaced; warns if not. */
+    private boolean keepOrReplace(BasicFileAttributes existing, String path) {
+        if (existing.isDirectory()) {
+            warn(path, "exists as a directory; kept, the snapshot's entry was not restored");
+            return false;
+        }
+        if (overwrite == OverwritePolicy.NEVER) {
+            warn(path, "exists; kept (overwrite policy NEVER)");
+            return false;
+        }
+        return true;
+    }
+
+    private static Optional<BasicFileAttributes> existing(Path path) throws IOException {
+        try {
+            return Optional.of(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path tempSibling(Path dest) {
+        byte[] name = new byte[8];
+        random.nextBytes(name);
+        return dest.resolveSibling(TEMP_PREFIX + Hex.encode(name));
+    }
+
+    /**
+     * The place of entry {@code name} in {@code dir}. Node names are validated on decoding; this
+     * check keeps a bug or a forged tree from ever writing outside the target.
+     */
+    private Path child(Path dir, String name, String path) {
+        Path child;
+        try {
+            child = dir.resolve(name);
+        } catch (InvalidPathException e) {
+            throw unencodable(path, e);
+        }
+        if (!dir.equals(child.getParent()) || !child.normalize().equals(child) || !child.startsWith(target)) {
+            throw LifeboatException.damaged("restore of " + path + ": entry name would write outside " + target,
+                    "the snapshot's tree is invalid; run 'lifeboat check'");
+        }
+        return child;
+    }
+
+    private void warn(String path, String message) {
+        warnings.add(path + ": " + message);
+    }
+
+    private static void checkInterrupted(String path) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new LifeboatException(ErrorCode.INTERRUPTED, "restore interrupted at " + path,
+                    "run the restore again; overwrite policy IF_CHANGED skips the files already restored");
+        }
+    }
+
+    private static LifeboatException unencodable(String path, InvalidPathException e) {
+        return new LifeboatException(ErrorCode.SOURCE_ERROR, "restore of " + path
+                + ": the name cannot be encoded in the file name encoding (sun.jnu.encoding="
+                + System.getProperty("sun.jnu.encoding") + ")", "run Lifeboat with a UTF-8 locale, e.g. LC_ALL=C.UTF-8", e);
+    }
+
+    private static LifeboatException writeFailure(Path path, IOException e) {
+        return new LifeboatException(ErrorCode.SOURCE_ERROR, "restore: cannot write " + path + ": " + e.getMessage(),
+                "check free space and permissions of the restore target", e);
+    }
+}
