@@ -61,19 +61,21 @@ public final class Corpus {
                 .append(random.nextInt(20) == 0 ? "WARN " : "INFO ")
                 .append("[worker-").append(random.nextInt(16)).append("] io.app.").append(common()).append('.')
                 .append(common()).append(" - ").append(common()).append(' ').append(common())
-                .append(" id=").append(Long.toHexString(random.nextLong()))
+                .append(" trace=").append(Long.toHexString(random.nextLong())).append(Long.toHexString(random.nextLong()))
                 .append(" bytes=").append(random.nextInt(1 << 20))
                 .append(" elapsed=").append(random.nextInt(500)).append("ms\n");
     }
 
     private void jsonDocument(StringBuilder sb, long millis) {
         sb.append("{\"id\":").append(random.nextInt(10_000_000))
+                .append(",\"uuid\":\"").append(new java.util.UUID(random.nextLong(), random.nextLong())).append('"')
                 .append(",\"user\":\"").append(common()).append('.').append(rare()).append('"')
                 .append(",\"created\":").append(millis)
                 .append(",\"score\":").append(random.nextInt(10_000) / 10_000.0)
                 .append(",\"tags\":[\"").append(common()).append("\",\"").append(common()).append("\"]")
+                .append(",\"session\":\"").append(token()).append('"')
                 .append(",\"text\":\"");
-        for (int n = 5 + random.nextInt(20); n > 0; n--) {
+        for (int n = 3 + random.nextInt(10); n > 0; n--) {
             sb.append(random.nextInt(4) == 0 ? rare() : common()).append(' ');
         }
         sb.append("\"}\n");
@@ -83,6 +85,13 @@ public final class Corpus {
         sb.append(random.nextInt(1_000_000)).append(',').append(rare()).append(',').append(common()).append(',')
                 .append(random.nextInt(100_000) / 100.0).append(',')
                 .append(Integer.toHexString(random.nextInt())).append(',').append(random.nextBoolean()).append('\n');
+    }
+
+    /** 18 random bytes in base64: a session token or a hash, as JSON documents often carry. */
+    private String token() {
+        byte[] raw = new byte[18];
+        random.nextBytes(raw);
+        return java.util.Base64.getUrlEncoder().encodeToString(raw);
     }
 
     /** Skewed towards the first words, like natural text. */

@@ -186,11 +186,7 @@ final class RestoreWalk {
             Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException | Error e) {
             // Never leave a partial file behind: a damaged blob must not look like restored data.
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            discard(temp, e);
             throw e;
         }
         files++;
@@ -246,14 +242,19 @@ final class RestoreWalk {
             metadata.apply(temp, node, path);
             Files.move(temp, dest, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            discard(temp, e);
             throw e;
         }
         symlinks++;
+    }
+
+    /** Deletes {@code temp} after {@code failure}; a failing delete is recorded on the failure. */
+    private static void discard(Path temp, Throwable failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
     }
 
     /** Whether an existing entry at a file's or symlink's place may be replaced; warns if not. */

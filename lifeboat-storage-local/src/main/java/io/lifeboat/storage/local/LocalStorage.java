@@ -327,7 +327,8 @@ public final class LocalStorage implements Storage {
     /** Commits by hard link; falls back to {@link CreateMethod#LOCKED_RENAME} where links are refused. */
     private boolean link(Path temporary, Path target) throws IOException {
         try {
-            Files.createLink(target, temporary);
+            if (Files.exists(target)) return false;
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;

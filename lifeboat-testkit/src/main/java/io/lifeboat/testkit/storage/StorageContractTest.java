@@ -175,8 +175,9 @@ public abstract class StorageContractTest {
         assertThat(storage.create(handle, first)).isTrue();
 
         assertThat(storage.create(handle, content(50, 8))).isFalse();
-        assertThat(storage.create(handle, first)).as("even with identical content").isFalse();
         assertThat(storage.get(handle)).isEqualTo(first);
+        assertThat(storage.stat(handle)).map(ObjectInfo::size).contains(100L);
+        assertThat(storage.create(handle, first)).as("even with identical content").isFalse();
     }
 
     @Test
