@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 /**
  * Deterministic benchmark inputs. {@link #text} imitates what backups mostly hold (application
  * logs, JSON documents, CSV dumps): words from a Zipf-like vocabulary mixed with ids, numbers and
- * timestamps that do not repeat, so zstd level 3 compresses it to about half rather than to
- * nothing.
+ * timestamps that do not repeat, and base64 lines (embedded binaries, keys), so that zstd level 3
+ * compresses it to about half rather than to nothing.
  */
 public final class Corpus {
     private static final String LETTERS = "etaoinshrdlcumwfgypbvkjxqz";
@@ -44,10 +44,11 @@ public final class Corpus {
         long millis = 1_740_000_000_000L;
         while (sb.length() < size) {
             millis += random.nextInt(2000);
-            switch (random.nextInt(3)) {
+            switch (random.nextInt(4)) {
                 case 0 -> logLine(sb, millis);
                 case 1 -> jsonDocument(sb, millis);
-                default -> csvRow(sb);
+                case 2 -> csvRow(sb);
+                default -> sb.append(token()).append(token()).append(token()).append('\n');
             }
         }
         byte[] all = sb.toString().getBytes(StandardCharsets.US_ASCII);

@@ -67,7 +67,7 @@ class KeyFileTest {
         assertThat(root.get("kdf").get("iterations").intValue()).isEqualTo(3);
         assertThat(root.get("kdf").get("parallelism").intValue()).isEqualTo(2);
         assertThat(root.get("created").textValue()).isEqualTo("2025-03-01T10:15:30Z");
-        assertThat(java.util.Base64.getDecoder().decode(root.get("salt").textValue())).hasSize(32);
+        assertThat(java.util.Base64.getDecoder().decode(root.get("salt").textValue())).hasSize(32).isNotEqualTo(new byte[32]);
         assertThat(java.util.Base64.getDecoder().decode(root.get("data").textValue())).hasSize(12 + 96 + 16);
     }
 

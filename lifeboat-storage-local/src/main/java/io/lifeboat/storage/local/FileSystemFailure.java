@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -99,7 +100,7 @@ final class FileSystemFailure {
 
     /** Whether {@code e} says "there is no such object" rather than "the file system failed". */
     static boolean isMissing(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return true;
         }
         String text = reason(e).toLowerCase(Locale.ROOT);

@@ -9,6 +9,7 @@ import io.lifeboat.core.storage.Storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -17,15 +18,18 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -184,7 +188,7 @@ public final class LocalStorage implements Storage {
     @Override
     public Optional<ObjectInfo> stat(Handle handle) {
         try {
-            var attributes = Files.readAttributes(path(handle), java.nio.file.attribute.BasicFileAttributes.class);
+            BasicFileAttributes attributes = Files.readAttributes(path(handle), BasicFileAttributes.class);
             return attributes.isRegularFile()
                     ? Optional.of(new ObjectInfo(handle, attributes.size(), attributes.lastModifiedTime().toInstant()))
                     : Optional.empty();
@@ -246,7 +250,7 @@ public final class LocalStorage implements Storage {
         if (olderThan.isNegative()) {
             throw new IllegalArgumentException("age must not be negative: " + olderThan);
         }
-        var cutoff = clock.instant().minus(olderThan);
+        Instant cutoff = clock.instant().minus(olderThan);
         int[] removed = {0};
         try {
             new FolderWalk(root, MAX_DEPTH, true).forEachFile((file, attributes) -> {
@@ -301,7 +305,7 @@ public final class LocalStorage implements Storage {
             FileChannel channel;
             try {
                 channel = FileChannel.open(temporary,
-                        java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileMode);
+                        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileMode);
             } catch (FileAlreadyExistsException e) {
                 if (attempt < 3) {
                     continue;
@@ -327,8 +331,7 @@ public final class LocalStorage implements Storage {
     /** Commits by hard link; falls back to {@link CreateMethod#LOCKED_RENAME} where links are refused. */
     private boolean link(Path temporary, Path target) throws IOException {
         try {
-            if (Files.exists(target)) return false;
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.createLink(target, temporary);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -345,7 +348,7 @@ public final class LocalStorage implements Storage {
 
     /** EPERM, EOPNOTSUPP or ENOSYS from link(2): the file system has no hard links. */
     static boolean refusesHardLinks(FileSystemException e) {
-        if (e instanceof java.nio.file.AccessDeniedException || e.getReason() == null) {
+        if (e instanceof AccessDeniedException || e.getReason() == null) {
             return false;
         }
         String reason = e.getReason().toLowerCase(Locale.ROOT);
