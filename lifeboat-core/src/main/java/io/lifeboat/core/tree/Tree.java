@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The entries of one directory, sorted by name (byte order of the UTF-8 name), without duplicates.
+ * The entries of one directory, sorted by name ({@link String#compareTo}, i.e. UTF-16 code unit order;
+ * part of the format, never change it), without duplicates.
  * A tree is stored as a blob, so identical directories deduplicate across snapshots.
  */
 public record Tree(List<Node> nodes) {
