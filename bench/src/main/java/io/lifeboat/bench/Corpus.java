@@ -1,7 +1,10 @@
 package io.lifeboat.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.SplittableRandom;
+import java.util.UUID;
 
 /**
  * Deterministic benchmark inputs. {@link #text} imitates what backups mostly hold (application
@@ -58,7 +61,7 @@ public final class Corpus {
     }
 
     private void logLine(StringBuilder sb, long millis) {
-        sb.append(java.time.Instant.ofEpochMilli(millis)).append(' ')
+        sb.append(Instant.ofEpochMilli(millis)).append(' ')
                 .append(random.nextInt(20) == 0 ? "WARN " : "INFO ")
                 .append("[worker-").append(random.nextInt(16)).append("] io.app.").append(common()).append('.')
                 .append(common()).append(" - ").append(common()).append(' ').append(common())
@@ -69,7 +72,7 @@ public final class Corpus {
 
     private void jsonDocument(StringBuilder sb, long millis) {
         sb.append("{\"id\":").append(random.nextInt(10_000_000))
-                .append(",\"uuid\":\"").append(new java.util.UUID(random.nextLong(), random.nextLong())).append('"')
+                .append(",\"uuid\":\"").append(new UUID(random.nextLong(), random.nextLong())).append('"')
                 .append(",\"user\":\"").append(common()).append('.').append(rare()).append('"')
                 .append(",\"created\":").append(millis)
                 .append(",\"score\":").append(random.nextInt(10_000) / 10_000.0)
@@ -92,7 +95,7 @@ public final class Corpus {
     private String token() {
         byte[] raw = new byte[18];
         random.nextBytes(raw);
-        return java.util.Base64.getUrlEncoder().encodeToString(raw);
+        return Base64.getUrlEncoder().encodeToString(raw);
     }
 
     /** Skewed towards the first words, like natural text. */

@@ -1,12 +1,12 @@
 package io.lifeboat.bench;
 
+import com.github.luben.zstd.Zstd;
 import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.source.ChunkingProfile;
 import io.lifeboat.repository.chunk.ChunkStream;
 import io.lifeboat.repository.chunk.Chunker;
 import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.crypto.MasterKey;
-import com.github.luben.zstd.Zstd;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;

@@ -23,7 +23,11 @@ import java.util.function.Supplier;
 final class Compression {
     static final byte RAW = 0;
     static final byte ZSTD = 1;
-    /** Level 3 is zstd's own default: most of the ratio at a few hundred MB/s per core. */
+    /**
+     * zstd's own default. Measured on one AMD EPYC vCPU (bench corpus, 2:1 text, 256 KiB chunks):
+     * level 3 ≈ 140 MiB/s, level 1 ≈ 320 MiB/s for 1.6% more output; on Java sources (5:1)
+     * 307 vs 423 MiB/s for 6% more. zstd dominates the backup pipeline on compressible data.
+     */
     static final int DEFAULT_LEVEL = 3;
     /** Output buffers beyond this size (an 8 MiB chunk plus bound) are not kept after use. */
     private static final int KEEP_SCRATCH = 9 * 1024 * 1024;
