@@ -40,16 +40,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * queued for upload. Nothing written here is referenced until {@link #flush()} has written the
  * index, and nothing is visible to restores until the caller commits a snapshot.
  *
+ * <p>The index is also written while the backup runs, every {@link #INDEX_EVERY_PACKS} packs or
+ * {@link #INDEX_EVERY_NANOS} (whichever comes first): a backup that is killed then leaves packs
+ * the index knows, so the next run reuses them instead of uploading them again. Such blobs are
+ * indexed but referenced by no snapshot until a backup that uses them commits; prune removes
+ * them otherwise.
+ *
  * <p>Every blob is decoded again right after it is encoded (authenticate, decompress, re-hash),
  * so a fault in compression, encryption or memory never produces a blob that will not restore.
  */
 public final class BackupWriter implements BackupSink, AutoCloseable {
-    private static final int INDEX_EVERY_PACKS = 256;
+    /** 64 packs of 16 MiB: at most about 1 GiB is uploaded again after a killed backup. */
+    static final int INDEX_EVERY_PACKS = 64;
+    static final long INDEX_EVERY_NANOS = 120L * 1_000_000_000L;
 
     private final Repository repo;
     private final Chunker chunker;
     private final ProgressListener progress;
     private final int packSize;
+    private final int indexEveryPacks;
+    private long lastIndexNanos = System.nanoTime();
     private final Set<BlobId> pending = ConcurrentHashMap.newKeySet();
     private final ExecutorService encoders;
     private final ExecutorService uploader;
@@ -66,8 +76,9 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private PackWriter dataPack = new PackWriter();
     private PackWriter treePack = new PackWriter();
 
-    BackupWriter(Repository repo, ChunkingProfile chunking, ProgressListener progress) {
+    BackupWriter(Repository repo, ChunkingProfile chunking, ProgressListener progress, int indexEveryPacks) {
         this.repo = repo;
+        this.indexEveryPacks = indexEveryPacks;
         this.chunker = new Chunker(repo.chunkerSeed(), chunking);
         this.progress = progress;
         this.packSize = repo.config().packSize();
@@ -201,9 +212,12 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private void maybeWriteIndex() {
         Map<PackId, List<PackEntry>> batch = null;
         synchronized (unindexed) {
-            if (unindexed.size() >= INDEX_EVERY_PACKS) {
+            long now = System.nanoTime();
+            if (unindexed.size() >= indexEveryPacks
+                    || (!unindexed.isEmpty() && now - lastIndexNanos >= INDEX_EVERY_NANOS)) {
                 batch = new LinkedHashMap<>(unindexed);
                 unindexed.clear();
+                lastIndexNanos = now;
             }
         }
         if (batch != null) {

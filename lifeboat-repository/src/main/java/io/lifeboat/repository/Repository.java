@@ -144,6 +144,11 @@ public final class Repository implements AutoCloseable {
                 client.host(), client.username());
     }
 
+    /** Removes stale locks, or with {@code force} every lock; see {@link RepositoryLock#remove}. */
+    public RepositoryLock.Removal unlock(boolean force) {
+        return RepositoryLock.remove(storage, codec, client.clock(), client.lockPolicy(), client.host(), force);
+    }
+
     /** The index, read from storage on first use. */
     public MasterIndex index() {
         MasterIndex i = index;
@@ -191,7 +196,7 @@ public final class Repository implements AutoCloseable {
 
     /** Starts a backup session writing new blobs with the given chunking. */
     public BackupWriter newWriter(ChunkingProfile chunking, ProgressListener progress) {
-        return new BackupWriter(this, chunking, progress);
+        return new BackupWriter(this, chunking, progress, BackupWriter.INDEX_EVERY_PACKS);
     }
 
     public SnapshotReader reader(ProgressListener progress) {

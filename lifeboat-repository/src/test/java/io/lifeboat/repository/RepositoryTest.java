@@ -82,6 +82,28 @@ class RepositoryTest {
     }
 
     @Test
+    void packsOfAnAbandonedWriterAreIndexedAlongTheWaySoTheNextRunReusesThem() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        byte[] data = random(32 * 1024 * 1024, 9);
+        try (Repository repo = init(storage, 1024 * 1024);
+                BackupWriter abandoned = new BackupWriter(repo, ChunkingProfile.FILES, ProgressListener.NONE, 2)) {
+            abandoned.storeContent(new ByteArrayInputStream(data));
+            // No flush: the process dies here, and whatever was not indexed yet is lost.
+        }
+        assertThat(storage.list(ObjectKind.INDEX)).hasSizeGreaterThan(1);
+
+        try (Repository rerun = Repository.open(storage, PASSWORD, client);
+                BackupWriter w = rerun.newWriter(ChunkingProfile.FILES, ProgressListener.NONE)) {
+            StoredContent again = w.storeContent(new ByteArrayInputStream(data));
+            w.flush();
+            assertThat(again.addedBytes()).isLessThan(data.length / 2);
+            try (SnapshotReader r = rerun.reader(ProgressListener.NONE); InputStream in = r.openContent(again.blobs())) {
+                assertThat(in.readAllBytes()).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
     void wrongPasswordIsRefusedWithItsOwnCode() {
         InMemoryStorage storage = new InMemoryStorage();
         init(storage, 16 * 1024 * 1024);

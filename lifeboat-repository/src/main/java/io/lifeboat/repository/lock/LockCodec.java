@@ -33,7 +33,13 @@ final class LockCodec {
     }
 
     static LockInfo open(BlobCodec codec, String name, byte[] stored) {
-        byte[] plain = codec.open(stored, AAD, "lock " + name);
+        byte[] plain;
+        try {
+            plain = codec.open(stored, AAD, "lock " + name);
+        } catch (LifeboatException e) {
+            throw new LifeboatException(e.code(), e.getMessage(),
+                    "remove it with 'lifeboat unlock --force' if no Lifeboat process uses the repository", e);
+        }
         try {
             JsonNode o = MAPPER.readTree(plain);
             return new LockInfo(Instant.parse(o.path("time").asText()), o.path("exclusive").asBoolean(),
@@ -41,7 +47,7 @@ final class LockCodec {
                     o.path("operation").asText());
         } catch (IOException | RuntimeException e) {
             throw new LifeboatException(ErrorCode.DAMAGED_DATA, "lock " + name + ": malformed content",
-                    "remove it with 'lifeboat unlock' if no Lifeboat process uses the repository", e);
+                    "remove it with 'lifeboat unlock --force' if no Lifeboat process uses the repository", e);
         }
     }
 }

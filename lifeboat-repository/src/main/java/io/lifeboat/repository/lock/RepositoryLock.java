@@ -122,6 +122,49 @@ public final class RepositoryLock implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Removes locks: without {@code force} only the provably stale ones ({@link LockInfo#isStale});
+     * with it every lock, live or unreadable. A live lock removed by force no longer protects its
+     * operation from a concurrent prune, so force is only for a repository no process uses.
+     */
+    public static Removal remove(Storage storage, BlobCodec codec, Clock clock, LockPolicy policy, String host,
+            boolean force) {
+        List<String> removed = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        Instant now = clock.instant();
+        for (ObjectInfo o : storage.list(ObjectKind.LOCK)) {
+            String name = "locks/" + o.handle().name();
+            String description;
+            boolean stale;
+            try {
+                LockInfo info = LockCodec.open(codec, o.handle().name(), storage.get(o.handle()));
+                stale = info.isStale(now, policy.staleAge(), host);
+                description = name + ": " + (stale ? "stale " : "") + info.describe(now);
+            } catch (LifeboatException e) {
+                if (e.code() == ErrorCode.NOT_FOUND) {
+                    continue; // released while we listed
+                }
+                stale = false;
+                description = name + ": unreadable (" + e.getMessage() + ")";
+            }
+            if (stale || force) {
+                storage.delete(o.handle());
+                removed.add(description);
+            } else {
+                kept.add(description);
+            }
+        }
+        return new Removal(removed, kept);
+    }
+
+    /** What {@link #remove} did: descriptions of the locks removed and of those kept. */
+    public record Removal(List<String> removed, List<String> kept) {
+        public Removal {
+            removed = List.copyOf(removed);
+            kept = List.copyOf(kept);
+        }
+    }
+
     /** One lock as seen by {@link #list}. */
     public record ListedLock(Handle handle, LockInfo info, boolean stale) {}
 

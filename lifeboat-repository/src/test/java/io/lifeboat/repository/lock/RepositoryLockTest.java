@@ -77,4 +77,25 @@ class RepositoryLockTest {
             l.checkHeld();
         }
     }
+
+    @Test
+    void removeTakesOnlyStaleLocksUnlessForced() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Clock later = Clock.fixed(t0.plus(Duration.ofMinutes(31)), ZoneOffset.UTC);
+        RepositoryLock abandoned = lock(Clock.fixed(t0, ZoneOffset.UTC), false, "other-host");
+        try (RepositoryLock live = lock(later, false, "this-host")) {
+            storage.put(io.lifeboat.core.storage.Handle.of(ObjectKind.LOCK, "00".repeat(32)), new byte[] {1, 2, 3});
+            RepositoryLock.Removal gentle = RepositoryLock.remove(storage, codec, later, policy, "this-host", false);
+            assertThat(gentle.removed()).singleElement().asString().contains("stale", "other-host");
+            assertThat(gentle.kept()).hasSize(2).anySatisfy(k -> assertThat(k).contains("unreadable"))
+                    .anySatisfy(k -> assertThat(k).contains("this-host"));
+            assertThat(storage.list(ObjectKind.LOCK)).hasSize(2);
+
+            RepositoryLock.Removal forced = RepositoryLock.remove(storage, codec, later, policy, "this-host", true);
+            assertThat(forced.removed()).hasSize(2);
+            assertThat(forced.kept()).isEmpty();
+            assertThat(storage.list(ObjectKind.LOCK)).isEmpty();
+        }
+        abandoned.close();
+    }
 }

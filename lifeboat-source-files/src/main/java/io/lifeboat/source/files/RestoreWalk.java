@@ -72,7 +72,13 @@ final class RestoreWalk {
     RestoreOutcome run(BlobId root) {
         checkIncludesExist(root);
         prepareTarget();
-        restoreTree(root, target, "", filter.root());
+        Tree rootTree = reader.loadTree(root);
+        try {
+            removeLeftovers(target, rootTree);
+        } catch (IOException e) {
+            throw writeFailure(target, e);
+        }
+        restoreTree(rootTree, target, "", filter.root());
         progress.finish(files, bytesWritten);
         return new RestoreOutcome(files, directories, symlinks, bytesWritten, warnings);
     }
@@ -107,8 +113,7 @@ final class RestoreWalk {
         }
     }
 
-    private void restoreTree(BlobId id, Path dir, String snapshotDir, Match dirMatch) {
-        Tree tree = reader.loadTree(id);
+    private void restoreTree(Tree tree, Path dir, String snapshotDir, Match dirMatch) {
         for (Node node : tree.nodes()) {
             String path = snapshotDir + "/" + node.name();
             Match match = filter.match(path, dirMatch);
@@ -147,10 +152,13 @@ final class RestoreWalk {
             Files.delete(dest);
             existing = Optional.empty();
         }
+        Tree tree = reader.loadTree(node.subtree());
         if (existing.isEmpty()) {
             Files.createDirectory(dest);
+        } else {
+            removeLeftovers(dest, tree);
         }
-        restoreTree(node.subtree(), dest, path, match);
+        restoreTree(tree, dest, path, match);
         // Only now: writing the entries changed the directory's mtime, and its mode may forbid writing.
         if (existing.isEmpty() || overwrite != OverwritePolicy.NEVER) {
             metadata.apply(dest, node, path);
@@ -210,6 +218,10 @@ final class RestoreWalk {
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.STORAGE_IO, "restore of " + path + ": reading its content failed: "
                     + e.getMessage(), "check the repository's storage, then run the restore again", e, true);
+        } catch (LifeboatException e) {
+            // The repository names the blob and pack; the user needs to know which file it breaks too.
+            throw new LifeboatException(e.code(), "restore of " + path + ": " + e.getMessage(), e.hint(), e,
+                    e.retryable());
         }
         return written;
     }
@@ -246,6 +258,34 @@ final class RestoreWalk {
             throw e;
         }
         symlinks++;
+    }
+
+    /**
+     * Deletes the temporary files a killed restore left in {@code dir}: regular files and symlinks
+     * whose name is exactly {@link #TEMP_PREFIX} plus 16 hex digits and that the snapshot does not
+     * itself hold. Nothing else is ever touched. Silent: the files are ours and hold nothing the
+     * snapshot does not.
+     */
+    private static void removeLeftovers(Path dir, Tree tree) throws IOException {
+        List<Path> leftovers = new ArrayList<>();
+        try (var entries = Files.newDirectoryStream(dir, RestoreWalk::isTempName)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (tree.find(name).isEmpty()
+                        && !Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+                    leftovers.add(entry);
+                }
+            }
+        }
+        for (Path leftover : leftovers) {
+            Files.deleteIfExists(leftover);
+        }
+    }
+
+    static boolean isTempName(Path entry) {
+        String name = entry.getFileName().toString();
+        return name.length() == TEMP_PREFIX.length() + 16 && name.startsWith(TEMP_PREFIX)
+                && name.substring(TEMP_PREFIX.length()).chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
     /** Deletes {@code temp} after {@code failure}; a failing delete is recorded on the failure. */

@@ -126,12 +126,37 @@ class FilesRestoreTargetTest {
         Path existing = Disk.write(restored(src.resolve("top.txt")), "previous version");
 
         assertThatThrownBy(() -> new FilesRestoreTarget(config().withIncludes(List.of(src + "/top.txt")))
-                .restore(root, reader)).isSameAs(damage);
+                .restore(root, reader))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.DAMAGED_DATA);
+                    assertThat(e.hint()).isEqualTo(damage.hint());
+                })
+                .hasMessage("restore of " + src + "/top.txt: blob 1234: authentication failed")
+                .hasCause(damage);
 
         assertThat(existing).hasContent("previous version");
         try (Stream<Path> entries = Files.list(existing.getParent())) {
             assertThat(entries).containsExactly(existing);
         }
+    }
+
+    @Test
+    void temporaryFilesOfAKilledRestoreAreRemovedByTheNextRestore() throws IOException {
+        Path docs = restored(src.resolve("docs"));
+        Path leftoverInRoot = Disk.write(target.resolve(RestoreWalk.TEMP_PREFIX + "0123456789abcdef"), "partial");
+        Path leftoverInDocs = Disk.write(docs.resolve(RestoreWalk.TEMP_PREFIX + "fedcba9876543210"), "partial");
+        Path lookalikeUpper = Disk.write(docs.resolve(RestoreWalk.TEMP_PREFIX + "FEDCBA9876543210"), "user data");
+        Path lookalikeLong = Disk.write(docs.resolve(RestoreWalk.TEMP_PREFIX + "0123456789abcdef0"), "user data");
+        Path lookalikeDir = Files.createDirectories(docs.resolve(RestoreWalk.TEMP_PREFIX + "00000000000000aa"));
+
+        new FilesRestoreTarget(config()).restore(root, repo);
+
+        assertThat(leftoverInRoot).doesNotExist();
+        assertThat(leftoverInDocs).doesNotExist();
+        assertThat(lookalikeUpper).hasContent("user data");
+        assertThat(lookalikeLong).hasContent("user data");
+        assertThat(lookalikeDir).isDirectory();
+        assertThat(restored(src.resolve("docs/a.txt"))).hasContent("alpha");
     }
 
     @Test
