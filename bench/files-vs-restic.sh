@@ -7,14 +7,21 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 size="${1:-2048}"
 work="${2:-/tmp/lifeboat-bench}"
 command -v restic >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq restic >/dev/null; }
-rm -rf "$work"; mkdir -p "$work"
 tree="$work/tree"
-python3 "$here/bench/make-mixed-tree.py" "$tree" "$size" 7
+# The tree is kept between runs of the same size (generating it takes a minute); the rest is new.
+if [ ! -f "$work/tree-$size.done" ]; then
+  rm -rf "$work"; mkdir -p "$work"
+  python3 "$here/bench/make-mixed-tree.py" "$tree" "$size" 7
+  touch "$work/tree-$size.done"
+fi
+rm -rf "$work/lb" "$work/restic" "$work/lb-restore" "$work/restic-restore"
 "$here/lifeboat" --version >/dev/null   # builds if needed, outside the timings
 export LIFEBOAT_PASSWORD="bench-password" RESTIC_PASSWORD="bench-password" LIFEBOAT_PROGRESS=0
-sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 
-t() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>"$work/last.err" || { cat "$work/last.err"; exit 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# Every timed step starts with a cold page cache (where the kernel lets us drop it), so neither
+# tool reads what the other one just warmed.
+cold() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
+t() { local s e; cold; s=$(date +%s.%N); "$@" >/dev/null 2>"$work/last.err" || { cat "$work/last.err"; exit 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
 du_b() { du -sb "$1" | cut -f1; }
 
 "$here/lifeboat" init --repo "$work/lb" >/dev/null

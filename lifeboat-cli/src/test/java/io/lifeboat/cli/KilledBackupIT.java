@@ -96,6 +96,16 @@ class KilledBackupIT {
         System.out.printf("KilledBackupIT: %d kills, %d snapshots committed%n", kills, committed.size());
         assertThat(kills).as("backups killed before they finished").isEqualTo(KILLS);
         assertThat(snapshotIds(cli)).containsExactlyInAnyOrderElementsOf(committed);
+
+        // The killed backups' locks stay behind; their processes are gone, so unlock removes them all.
+        long leftLocks = TestData.objectsUnder(tmp.resolve("repo/locks"));
+        JsonNode unlocked = cli.run("unlock", "--json").assertSuccess().json();
+        System.out.printf("KilledBackupIT: unlock removed %d of %d lock(s) left by killed backups%n",
+                unlocked.path("removed").size(), leftLocks);
+        assertThat(unlocked.path("removed")).hasSize((int) leftLocks)
+                .allSatisfy(l -> assertThat(l.asText()).contains("stale", "backup"));
+        assertThat(unlocked.path("kept")).isEmpty();
+        assertThat(TestData.objectsUnder(tmp.resolve("repo/locks"))).isZero();
     }
 
     private static CliResult assertRestoresIdentically(CliProcess cli, String snapshot, Path src, TreeManifest tree) {

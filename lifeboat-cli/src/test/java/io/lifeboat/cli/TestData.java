@@ -95,6 +95,22 @@ final class TestData {
         }
     }
 
+    /**
+     * Number of stored objects below a repository folder: regular files whose names do not start
+     * with a dot (a killed process may leave LocalStorage's {@code .tmp-} files). 0 if it does not exist.
+     */
+    static long objectsUnder(Path root) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Deletes {@code root} and everything below it, if it exists (for trees too big to leave to @TempDir). */
     static void deleteTree(Path root) {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {

@@ -162,7 +162,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
 
     private void encode(BlobType type, BlobId id, byte[] plain) {
         byte[] stored = repo.codec().encode(id, plain);
-        repo.codec().decode(id, stored, 0, stored.length);
+        repo.codec().verify(id, stored, plain, 0, plain.length);
         blobsAdded.incrementAndGet();
         bytesAdded.addAndGet(plain.length);
         storedBytesAdded.addAndGet(stored.length);

@@ -96,6 +96,24 @@ class BlobCodecTest {
     }
 
     @Test
+    void verifyAcceptsWhatEncodeMadeAndRejectsAnyDifference() {
+        for (byte[] plain : List.of(text(300_000), Xorshift.bytes(6, 300_000))) {
+            BlobId id = codec.idOf(plain);
+            byte[] stored = codec.encode(id, plain);
+            codec.verify(id, stored, plain, 0, plain.length);
+
+            byte[] flipped = stored.clone();
+            flipped[stored.length / 2] ^= 1;
+            assertDamaged(() -> codec.verify(id, flipped, plain, 0, plain.length), "authentication failed");
+            // A plaintext changed after encoding (a memory fault) no longer matches what was stored.
+            byte[] changed = plain.clone();
+            changed[changed.length - 1] ^= 1;
+            assertDamaged(() -> codec.verify(id, stored, changed, 0, changed.length), "does not restore the content");
+            assertDamaged(() -> codec.verify(id, stored, plain, 0, plain.length - 1), "does not restore the content");
+        }
+    }
+
+    @Test
     void truncatedOrExtendedBlobIsDamagedData() {
         byte[] plain = text(3000);
         BlobId id = codec.idOf(plain);
