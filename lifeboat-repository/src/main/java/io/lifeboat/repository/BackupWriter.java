@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * indexed but referenced by no snapshot until a backup that uses them commits; prune removes
  * them otherwise.
  *
- * <p>Every blob is decoded again right after it is encoded (authenticate, decompress, re-hash),
+ * <p>Every blob is decoded again right after it is encoded (authenticate, decompress, compare
+ * with the plaintext its id was computed from: {@link io.lifeboat.repository.crypto.BlobCodec#verify}),
  * so a fault in compression, encryption or memory never produces a blob that will not restore.
  */
 public final class BackupWriter implements BackupSink, AutoCloseable {
