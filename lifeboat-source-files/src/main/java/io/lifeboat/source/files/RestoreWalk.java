@@ -27,20 +27,37 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
  * One restore run of a {@link FilesRestoreTarget}: walks the snapshot's trees depth-first and
  * recreates the selected entries below the target directory. Used by one thread, once.
+ *
+ * <p>The walk creates directories and symlinks itself and hands regular files to a few workers,
+ * so that reading and decoding the next files overlaps with writing this one (a tree of many
+ * small files otherwise restores one blob at a time). Directory metadata is applied at the end,
+ * deepest first, once every file below is written: writing entries changes a directory's mtime,
+ * and its mode may forbid writing. After a failure no new file is started; the failure of the
+ * earliest file, in walk order, is the one reported.
  */
 final class RestoreWalk {
     /** Prefix of the temporary sibling a file is written to before it is renamed into place. */
     static final String TEMP_PREFIX = ".lifeboat-restore-";
 
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** Files written at once; each also reads a few blobs ahead of itself. */
+    static final int FILE_WORKERS = 4;
     private static final FileAttribute<?> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -51,12 +68,19 @@ final class RestoreWalk {
     private final RandomGenerator random;
     private final ProgressThrottle progress;
     private final MetadataWriter metadata;
-    private final List<String> warnings = new ArrayList<>();
-    private final byte[] buffer = new byte[BUFFER_SIZE];
-    private long files;
+    private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorService workers;
+    private final Semaphore slots = new Semaphore(FILE_WORKERS * 2);
+    private final Phaser running = new Phaser(1);
+    /** Failures of file workers by walk order; the first is reported. */
+    private final ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
+    /** Directories whose metadata is applied after the files, in post-order. */
+    private final List<Runnable> directoryMetadata = new ArrayList<>();
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private long submitted;
     private long directories;
     private long symlinks;
-    private long bytesWritten;
 
     RestoreWalk(RestoreReader reader, FilesRestoreTargetConfig config, boolean ownership, RandomGenerator random,
             Clock clock) {
@@ -67,6 +91,8 @@ final class RestoreWalk {
         this.random = random;
         this.progress = new ProgressThrottle(reader.progress(), clock, "restore");
         this.metadata = new MetadataWriter(ownership, warnings::add);
+        this.workers = Executors.newFixedThreadPool(FILE_WORKERS,
+                Thread.ofPlatform().daemon().name("restore-file-", 0).factory());
     }
 
     RestoreOutcome run(BlobId root) {
@@ -78,9 +104,92 @@ final class RestoreWalk {
         } catch (IOException e) {
             throw writeFailure(target, e);
         }
-        restoreTree(rootTree, target, "", filter.root());
-        progress.finish(files, bytesWritten);
-        return new RestoreOutcome(files, directories, symlinks, bytesWritten, warnings);
+        try {
+            restoreTree(rootTree, target, "", filter.root());
+            awaitFiles();
+        } finally {
+            stopWorkers();
+        }
+        for (Runnable apply : directoryMetadata) {
+            apply.run();
+        }
+        progress.finish(files.get(), bytesWritten.get());
+        return new RestoreOutcome(files.get(), directories, symlinks, bytesWritten.get(), List.copyOf(warnings));
+    }
+
+    /**
+     * Interrupts the workers still running (after a failure) and waits for them, so that each
+     * has removed its temporary file before the restore returns.
+     */
+    private void stopWorkers() {
+        workers.shutdownNow();
+        try {
+            if (!workers.awaitTermination(1, TimeUnit.MINUTES)) {
+                warn(target.toString(), "file writers did not stop within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for every file handed to the workers; rethrows the earliest failure. */
+    private void awaitFiles() {
+        try {
+            running.awaitAdvanceInterruptibly(running.arrive());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERRUPTED, "restore interrupted while files were being written",
+                    "run the restore again; overwrite policy IF_CHANGED skips the files already restored", e);
+        }
+        rethrowFirstFailure();
+    }
+
+    private void rethrowFirstFailure() {
+        var first = failures.firstEntry();
+        if (first == null) {
+            return;
+        }
+        Throwable t = first.getValue();
+        failures.values().stream().skip(1).forEach(t::addSuppressed);
+        switch (t) {
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new LifeboatException(ErrorCode.INTERNAL, "restore failed: " + t, null, t);
+        }
+    }
+
+    /** Runs {@code file} on a worker, at most a bounded number ahead of the writers. */
+    private void submitFile(Node node, Path dest, String path) {
+        if (!failures.isEmpty()) {
+            awaitFiles(); // throws: no new file after a failure
+        }
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERRUPTED, "restore interrupted at " + path,
+                    "run the restore again; overwrite policy IF_CHANGED skips the files already restored", e);
+        }
+        long order = submitted++;
+        running.register();
+        try {
+            workers.execute(() -> {
+                try {
+                    file(node, dest, path);
+                } catch (IOException e) {
+                    failures.put(order, writeFailure(dest, e));
+                } catch (Throwable t) {
+                    failures.put(order, t);
+                } finally {
+                    slots.release();
+                    running.arriveAndDeregister();
+                }
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            running.arriveAndDeregister();
+            throw e;
+        }
     }
 
     /** Fails before anything is written if an include path names nothing in the snapshot. */
@@ -127,7 +236,7 @@ final class RestoreWalk {
                     case DIRECTORY -> directory(node, dest, path, match);
                     case FILE, STREAM -> {
                         if (match == Match.WHOLE) {
-                            file(node, dest, path);
+                            submitFile(node, dest, path);
                         }
                     }
                     case SYMLINK -> {
@@ -159,9 +268,9 @@ final class RestoreWalk {
             removeLeftovers(dest, tree);
         }
         restoreTree(tree, dest, path, match);
-        // Only now: writing the entries changed the directory's mtime, and its mode may forbid writing.
+        // After the files (see the class comment): post-order, so children come before parents.
         if (existing.isEmpty() || overwrite != OverwritePolicy.NEVER) {
-            metadata.apply(dest, node, path);
+            directoryMetadata.add(() -> metadata.apply(dest, node, path));
         }
         directories++;
     }
@@ -175,8 +284,7 @@ final class RestoreWalk {
                 && existing.get().size() == node.size()
                 && existing.get().lastModifiedTime().toInstant().equals(node.mtime())) {
             metadata.apply(dest, node, path);
-            files++;
-            progress.offer(files, bytesWritten, path);
+            offerProgress(files.incrementAndGet(), path);
             return;
         }
         Path temp = tempSibling(dest);
@@ -197,8 +305,13 @@ final class RestoreWalk {
             discard(temp, e);
             throw e;
         }
-        files++;
-        progress.offer(files, bytesWritten, path);
+        offerProgress(files.incrementAndGet(), path);
+    }
+
+    private void offerProgress(long filesDone, String path) {
+        synchronized (progress) {
+            progress.offer(filesDone, bytesWritten.get(), path);
+        }
     }
 
     /** Copies the node's content into {@code out}; read failures name the snapshot path, write failures the file. */
@@ -207,13 +320,14 @@ final class RestoreWalk {
             return 0;
         }
         long written = 0;
+        byte[] buffer = new byte[BUFFER_SIZE];
         try (InputStream in = reader.openContent(node.content())) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                writeFully(out, n, temp);
+                writeFully(out, buffer, n, temp);
                 written += n;
-                bytesWritten += n;
-                progress.offer(files, bytesWritten, path);
+                bytesWritten.addAndGet(n);
+                offerProgress(files.get(), path);
             }
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.STORAGE_IO, "restore of " + path + ": reading its content failed: "
@@ -226,7 +340,7 @@ final class RestoreWalk {
         return written;
     }
 
-    private void writeFully(FileChannel out, int length, Path temp) {
+    private static void writeFully(FileChannel out, byte[] buffer, int length, Path temp) {
         ByteBuffer buf = ByteBuffer.wrap(buffer, 0, length);
         try {
             while (buf.hasRemaining()) {
@@ -320,7 +434,9 @@ final class RestoreWalk {
 
     private Path tempSibling(Path dest) {
         byte[] name = new byte[8];
-        random.nextBytes(name);
+        synchronized (random) {
+            random.nextBytes(name);
+        }
         return dest.resolveSibling(TEMP_PREFIX + Hex.encode(name));
     }
 
