@@ -2,6 +2,8 @@ package io.lifeboat.cli;
 
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.snapshot.Snapshot;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,10 +44,15 @@ final class SnapshotsCommand implements Callable<Integer> {
         ctx.out.printf("%-9s %-20s %-16s %-7s %-12s %s%n", "ID", "TIME", "HOST", "SOURCE", "TAGS", "PATHS");
         for (Snapshot s : snapshots) {
             ctx.out.printf("%-9s %-20s %-16s %-7s %-12s %s%n", s.id().shortHex(),
-                    s.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", ""),
+                    time(s.time()),
                     s.host(), s.sourceKind(), String.join(",", s.tags()), String.join(" ", s.paths()));
         }
         ctx.out.println(snapshots.size() + " snapshot(s)");
         return 0;
+    }
+
+    /** A time as listings show it: UTC to the second, {@code 2026-03-01 12:00:00}. */
+    static String time(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", "");
     }
 }

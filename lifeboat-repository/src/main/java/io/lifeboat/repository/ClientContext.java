@@ -16,7 +16,10 @@ public record ClientContext(String host, String username, Clock clock, LockPolic
         Objects.requireNonNull(lockPolicy, "lockPolicy");
     }
 
-    /** The real host name, the OS user, the system clock and default lock timing. */
+    /**
+     * The real host name, the OS user, the system clock and default lock timing. The clock's zone
+     * is the system's: it is the user's time zone where one matters (retention buckets, dates).
+     */
     public static ClientContext system() {
         String host;
         try {
@@ -24,7 +27,7 @@ public record ClientContext(String host, String username, Clock clock, LockPolic
         } catch (java.net.UnknownHostException e) {
             host = System.getenv().getOrDefault("HOSTNAME", "localhost");
         }
-        return new ClientContext(host, System.getProperty("user.name", "unknown"), Clock.systemUTC(), LockPolicy.DEFAULT);
+        return new ClientContext(host, System.getProperty("user.name", "unknown"), Clock.systemDefaultZone(), LockPolicy.DEFAULT);
     }
 
     public ClientContext withLockPolicy(LockPolicy policy) {

@@ -16,6 +16,8 @@ import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.crypto.KdfParams;
 import io.lifeboat.repository.crypto.KeyFile;
 import io.lifeboat.repository.crypto.MasterKey;
+import io.lifeboat.repository.hold.Hold;
+import io.lifeboat.repository.hold.HoldCodec;
 import io.lifeboat.repository.index.BlobLocation;
 import io.lifeboat.repository.index.IndexFile;
 import io.lifeboat.repository.index.MasterIndex;
@@ -39,6 +41,7 @@ import java.util.Optional;
 public final class Repository implements AutoCloseable {
     private static final byte[] CONFIG_AAD = "lifeboat-config-v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SNAPSHOT_AAD = "lifeboat-snapshot-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HOLD_AAD = "lifeboat-hold-v1".getBytes(StandardCharsets.US_ASCII);
 
     private final Storage storage;
     private final MasterKey masterKey;
@@ -247,6 +250,63 @@ public final class Repository implements AutoCloseable {
         }
         out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().hex()));
         return out;
+    }
+
+    /**
+     * Deletes a snapshot object. Its data stays (other snapshots may share it) until
+     * {@code prune}; callers decide whether the snapshot may go (holds, locks).
+     */
+    public void removeSnapshot(SnapshotId id) {
+        storage.delete(Handle.of(ObjectKind.SNAPSHOT, id.hex()));
+    }
+
+    /** Places a legal hold, replacing an earlier hold on the same snapshot. */
+    public void putHold(Hold hold) {
+        storage.put(Handle.of(ObjectKind.HOLD, hold.snapshot().hex()), codec.seal(HoldCodec.encode(hold), HOLD_AAD));
+    }
+
+    /** The hold on a snapshot, lapsed or not; empty when there is none. */
+    public Optional<Hold> loadHold(SnapshotId id) {
+        byte[] stored;
+        try {
+            stored = storage.get(Handle.of(ObjectKind.HOLD, id.hex()));
+        } catch (LifeboatException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(HoldCodec.decode(id, codec.open(stored, HOLD_AAD, "hold " + id.hex())));
+    }
+
+    /**
+     * Every hold, lapsed or not, oldest first. A damaged hold object fails the whole listing:
+     * ignoring it could let {@code forget} remove the snapshot it protects.
+     */
+    public List<Hold> holds() {
+        List<Hold> out = new ArrayList<>();
+        for (ObjectInfo o : storage.list(ObjectKind.HOLD)) {
+            SnapshotId id;
+            try {
+                id = SnapshotId.parse(o.handle().name());
+            } catch (IllegalArgumentException e) {
+                throw new LifeboatException(ErrorCode.DAMAGED_DATA, o.handle().path() + ": not a snapshot id",
+                        "remove " + o.handle().path() + " from the repository; Lifeboat never writes such a name", e);
+            }
+            loadHold(id).ifPresent(out::add); // absent: released while we listed
+        }
+        out.sort(Comparator.comparing(Hold::time).thenComparing(Hold::snapshot));
+        return out;
+    }
+
+    /** Removes the hold on a snapshot; returns whether there was one. Decodes nothing, so damaged holds go too. */
+    public boolean removeHold(SnapshotId id) {
+        Handle h = Handle.of(ObjectKind.HOLD, id.hex());
+        if (storage.stat(h).isEmpty()) {
+            return false;
+        }
+        storage.delete(h);
+        return true;
     }
 
     /**

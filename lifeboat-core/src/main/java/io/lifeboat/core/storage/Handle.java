@@ -47,7 +47,7 @@ public record Handle(ObjectKind kind, String name) {
         return switch (kind) {
             case CONFIG -> "config";
             case DATA -> kind.folder() + "/" + name.substring(0, Math.min(2, name.length())) + "/" + name;
-            case KEY, INDEX, SNAPSHOT, LOCK, WAL -> kind.folder() + "/" + name;
+            case KEY, INDEX, SNAPSHOT, LOCK, WAL, HOLD -> kind.folder() + "/" + name;
         };
     }
 

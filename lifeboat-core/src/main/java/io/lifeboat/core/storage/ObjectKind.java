@@ -8,7 +8,9 @@ public enum ObjectKind {
     INDEX("index"),
     SNAPSHOT("snapshots"),
     LOCK("locks"),
-    WAL("wal");
+    WAL("wal"),
+    /** Legal holds: one object per held snapshot, named by the snapshot id. */
+    HOLD("holds");
 
     private final String folder;
 

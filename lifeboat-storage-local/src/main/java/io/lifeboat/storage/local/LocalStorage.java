@@ -209,7 +209,7 @@ public final class LocalStorage implements Storage {
         int depth = switch (kind) {
             case DATA -> 2;
             case WAL -> MAX_DEPTH;
-            case CONFIG, KEY, INDEX, SNAPSHOT, LOCK -> 1;
+            case CONFIG, KEY, INDEX, SNAPSHOT, LOCK, HOLD -> 1;
         };
         try {
             List<ObjectInfo> objects = new ArrayList<>();

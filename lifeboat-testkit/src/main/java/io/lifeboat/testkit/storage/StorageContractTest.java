@@ -354,7 +354,8 @@ public abstract class StorageContractTest {
         sizes.put(Handle.of(ObjectKind.DATA, "ab"), 7);
         sizes.put(Handle.of(ObjectKind.DATA, "ab" + "0".repeat(62)), 8);
         sizes.put(Handle.of(ObjectKind.DATA, "ab" + "1".repeat(62)), 9);
-        for (ObjectKind kind : List.of(ObjectKind.KEY, ObjectKind.INDEX, ObjectKind.SNAPSHOT, ObjectKind.LOCK)) {
+        for (ObjectKind kind : List.of(ObjectKind.KEY, ObjectKind.INDEX, ObjectKind.SNAPSHOT, ObjectKind.LOCK,
+                ObjectKind.HOLD)) {
             for (int i = 0; i < 5; i++) {
                 sizes.put(Handle.of(kind, Hex.encode(content(32, random.nextLong()))), random.nextInt(500));
             }
