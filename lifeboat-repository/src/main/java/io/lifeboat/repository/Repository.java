@@ -16,6 +16,7 @@ import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.crypto.KdfParams;
 import io.lifeboat.repository.crypto.KeyFile;
 import io.lifeboat.repository.crypto.MasterKey;
+import io.lifeboat.repository.crypto.Sha256;
 import io.lifeboat.repository.hold.Hold;
 import io.lifeboat.repository.hold.HoldCodec;
 import io.lifeboat.repository.index.BlobLocation;
@@ -23,11 +24,10 @@ import io.lifeboat.repository.index.IndexFile;
 import io.lifeboat.repository.index.MasterIndex;
 import io.lifeboat.repository.lock.RepositoryLock;
 import io.lifeboat.repository.snapshot.Snapshot;
+import io.lifeboat.repository.snapshot.SnapshotRef;
 import io.lifeboat.repository.snapshot.SnapshotCodec;
 import io.lifeboat.repository.snapshot.TreeCodec;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -192,7 +192,7 @@ public final class Repository implements AutoCloseable {
     /** Stores an index file; returns its name. */
     public String saveIndex(IndexFile file) {
         byte[] sealed = file.seal(codec);
-        String name = sha256Hex(sealed);
+        String name = Hex.encode(Sha256.of(sealed));
         storage.put(Handle.of(ObjectKind.INDEX, name), sealed);
         return name;
     }
@@ -226,7 +226,7 @@ public final class Repository implements AutoCloseable {
     /** Writes the snapshot object: the commit marker of a backup. */
     public SnapshotId saveSnapshot(Snapshot snapshot) {
         byte[] sealed = codec.seal(SnapshotCodec.encode(snapshot), SNAPSHOT_AAD);
-        SnapshotId id = SnapshotId.of(sha256(sealed));
+        SnapshotId id = SnapshotId.of(Sha256.of(sealed));
         storage.put(Handle.of(ObjectKind.SNAPSHOT, id.hex()), sealed);
         return id;
     }
@@ -314,36 +314,9 @@ public final class Repository implements AutoCloseable {
      * a source kind).
      */
     public Snapshot findSnapshot(String ref, Optional<String> sourceKind) {
-        List<Snapshot> all = snapshots().stream()
+        return SnapshotRef.pick(ref, snapshots().stream()
                 .filter(s -> sourceKind.isEmpty() || s.sourceKind().equals(sourceKind.get()))
-                .toList();
-        if (ref.equals("latest")) {
-            if (all.isEmpty()) {
-                throw LifeboatException.notFound("snapshot 'latest'", "the repository has no snapshots yet; run 'lifeboat backup'");
-            }
-            return all.get(all.size() - 1);
-        }
-        List<Snapshot> matches = all.stream().filter(s -> s.id().hex().startsWith(ref.toLowerCase(java.util.Locale.ROOT))).toList();
-        if (matches.isEmpty()) {
-            throw LifeboatException.notFound("snapshot " + ref, "list the snapshots with 'lifeboat snapshots'");
-        }
-        if (matches.size() > 1) {
-            throw new LifeboatException(ErrorCode.USAGE, "snapshot prefix " + ref + " matches " + matches.size() + " snapshots",
-                    "give more characters of the snapshot id");
-        }
-        return matches.get(0);
-    }
-
-    static String sha256Hex(byte[] data) {
-        return Hex.encode(sha256(data));
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                .toList());
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.hold.Hold;
 import io.lifeboat.repository.lock.RepositoryLock;
 import io.lifeboat.repository.snapshot.Snapshot;
+import io.lifeboat.repository.snapshot.SnapshotRef;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -90,19 +91,20 @@ public final class Forget {
         }
 
         private List<ForgetResult.Group> named() {
+            List<Snapshot> all = repo.snapshots();
             Map<SnapshotId, Snapshot> chosen = new LinkedHashMap<>();
             for (String ref : options.snapshots()) {
-                Snapshot s = repo.findSnapshot(ref, Optional.empty());
+                Snapshot s = SnapshotRef.pick(ref, all);
                 chosen.putIfAbsent(s.id(), s);
             }
-            List<String> refusals = chosen.values().stream()
+            List<Snapshot> held = chosen.values().stream()
                     .filter(s -> holds.containsKey(s.id()) && holds.get(s.id()).activeAt(now))
-                    .map(s -> "snapshot " + s.id().shortHex() + " is under legal hold: " + holds.get(s.id()).describe())
                     .toList();
-            if (!refusals.isEmpty()) {
-                String ids = chosen.values().stream().filter(s -> holds.containsKey(s.id())
-                        && holds.get(s.id()).activeAt(now)).map(s -> s.id().shortHex()).collect(Collectors.joining(" "));
-                throw new LifeboatException(ErrorCode.REFUSED, "refusing to forget: " + String.join("; ", refusals),
+            if (!held.isEmpty()) {
+                String refusals = held.stream().map(s -> "snapshot " + s.id().shortHex() + " is under legal hold: "
+                        + holds.get(s.id()).describe()).collect(Collectors.joining("; "));
+                String ids = held.stream().map(s -> s.id().shortHex()).collect(Collectors.joining(" "));
+                throw new LifeboatException(ErrorCode.REFUSED, "refusing to forget: " + refusals,
                         "nothing was forgotten; leave the held snapshots out, or if a hold is no longer needed, "
                                 + "remove it first with 'lifeboat release ID' (held: " + ids + ")");
             }

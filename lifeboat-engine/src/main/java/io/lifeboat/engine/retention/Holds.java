@@ -12,11 +12,12 @@ import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.hold.Hold;
 import io.lifeboat.repository.lock.RepositoryLock;
 import io.lifeboat.repository.snapshot.Snapshot;
+import io.lifeboat.repository.snapshot.SnapshotRef;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -86,19 +87,12 @@ public final class Holds {
         if (ref.equals("latest")) {
             return repo.findSnapshot(ref, Optional.empty()).id();
         }
-        String prefix = ref.toLowerCase(Locale.ROOT);
-        List<SnapshotId> matches = repo.storage().list(ObjectKind.HOLD).stream()
+        List<SnapshotId> held = repo.storage().list(ObjectKind.HOLD).stream()
                 .map(ObjectInfo::handle)
-                .filter(h -> Hex.isHex(h.name(), Id256.LENGTH) && h.name().startsWith(prefix))
+                .filter(h -> Hex.isHex(h.name(), Id256.LENGTH))
                 .map(h -> SnapshotId.parse(h.name()))
                 .toList();
-        if (matches.isEmpty()) {
-            throw LifeboatException.notFound("hold on snapshot " + ref, "list the holds with 'lifeboat holds'");
-        }
-        if (matches.size() > 1) {
-            throw new LifeboatException(ErrorCode.USAGE, "snapshot prefix " + ref + " matches " + matches.size()
-                    + " held snapshots", "give more characters of the snapshot id");
-        }
-        return matches.get(0);
+        return SnapshotRef.byPrefix(ref, held, Function.identity(), "hold on snapshot " + ref,
+                "list the holds with 'lifeboat holds'", "held snapshots");
     }
 }

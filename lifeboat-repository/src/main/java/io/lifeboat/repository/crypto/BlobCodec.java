@@ -55,8 +55,6 @@ public final class BlobCodec {
         return compression.level();
     }
 
-    private static final int HASH_SLICE = 16 * 1024;
-
     public BlobId idOf(byte[] plain) {
         return idOf(plain, 0, plain.length);
     }
@@ -65,12 +63,11 @@ public final class BlobCodec {
     public BlobId idOf(byte[] plain, int off, int len) {
         Objects.checkFromIndexSize(off, len, plain.length);
         Mac mac = mac();
-        // In slices, for the same reason AesGcm encrypts in slices: the SHA-256 intrinsics apply
-        // only once the hashing methods are compiled, which takes many calls, not a few big ones.
+        // In slices, as Sha256 does and for the same reason.
         int done = 0;
-        while (len - done > HASH_SLICE) {
-            mac.update(plain, off + done, HASH_SLICE);
-            done += HASH_SLICE;
+        while (len - done > Sha256.SLICE) {
+            mac.update(plain, off + done, Sha256.SLICE);
+            done += Sha256.SLICE;
         }
         mac.update(plain, off + done, len - done);
         return BlobId.of(mac.doFinal());

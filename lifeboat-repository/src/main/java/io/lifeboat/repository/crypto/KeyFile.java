@@ -11,8 +11,6 @@ import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.ObjectId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -117,11 +115,7 @@ public final class KeyFile {
 
     /** SHA-256 of the stored bytes: the name under {@code keys/}. */
     public static ObjectId idOf(byte[] json) {
-        try {
-            return ObjectId.of(MessageDigest.getInstance("SHA-256").digest(json));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return ObjectId.of(Sha256.of(json));
     }
 
     public ObjectId id() {

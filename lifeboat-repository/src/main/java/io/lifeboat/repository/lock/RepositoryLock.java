@@ -105,17 +105,22 @@ public final class RepositoryLock implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Lists every lock with its state; used by {@code unlock} and {@code check}. */
+    /**
+     * Lists every lock with its state; used by {@code unlock}. A lock object that cannot be read
+     * is listed too, with the reason, and counts as not stale: nobody can tell whose it is.
+     */
     public static List<ListedLock> list(Storage storage, BlobCodec codec, Clock clock, LockPolicy policy, String host) {
         List<ListedLock> out = new ArrayList<>();
         Instant now = clock.instant();
         for (ObjectInfo o : storage.list(ObjectKind.LOCK)) {
+            String name = "locks/" + o.handle().name();
             try {
                 LockInfo info = LockCodec.open(codec, o.handle().name(), storage.get(o.handle()));
-                out.add(new ListedLock(o.handle(), info, info.isStale(now, policy.staleAge(), host)));
+                boolean stale = info.isStale(now, policy.staleAge(), host);
+                out.add(new ListedLock(o.handle(), stale, name + ": " + (stale ? "stale " : "") + info.describe(now)));
             } catch (LifeboatException e) {
-                if (e.code() != ErrorCode.NOT_FOUND) {
-                    throw e;
+                if (e.code() != ErrorCode.NOT_FOUND) { // not found: released while we listed
+                    out.add(new ListedLock(o.handle(), false, name + ": unreadable (" + e.getMessage() + ")"));
                 }
             }
         }
@@ -131,27 +136,12 @@ public final class RepositoryLock implements AutoCloseable {
             boolean force) {
         List<String> removed = new ArrayList<>();
         List<String> kept = new ArrayList<>();
-        Instant now = clock.instant();
-        for (ObjectInfo o : storage.list(ObjectKind.LOCK)) {
-            String name = "locks/" + o.handle().name();
-            String description;
-            boolean stale;
-            try {
-                LockInfo info = LockCodec.open(codec, o.handle().name(), storage.get(o.handle()));
-                stale = info.isStale(now, policy.staleAge(), host);
-                description = name + ": " + (stale ? "stale " : "") + info.describe(now);
-            } catch (LifeboatException e) {
-                if (e.code() == ErrorCode.NOT_FOUND) {
-                    continue; // released while we listed
-                }
-                stale = false;
-                description = name + ": unreadable (" + e.getMessage() + ")";
-            }
-            if (stale || force) {
-                storage.delete(o.handle());
-                removed.add(description);
+        for (ListedLock lock : list(storage, codec, clock, policy, host)) {
+            if (lock.stale() || force) {
+                storage.delete(lock.handle());
+                removed.add(lock.description());
             } else {
-                kept.add(description);
+                kept.add(lock.description());
             }
         }
         return new Removal(removed, kept);
@@ -165,8 +155,8 @@ public final class RepositoryLock implements AutoCloseable {
         }
     }
 
-    /** One lock as seen by {@link #list}. */
-    public record ListedLock(Handle handle, LockInfo info, boolean stale) {}
+    /** One lock as seen by {@link #list}: {@code description} names the object and its holder. */
+    public record ListedLock(Handle handle, boolean stale, String description) {}
 
     /** Stale locks seen while acquiring: they did not block, but the user should hear of them. */
     public List<String> staleLocks() {

@@ -3,6 +3,7 @@ package io.lifeboat.repository.pack;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.PackId;
 import io.lifeboat.repository.crypto.BlobCodec;
+import io.lifeboat.repository.crypto.Sha256;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class PackVerifier {
     /** The problems found in one pack; empty when the pack is sound. */
     public List<String> verify(PackId id, byte[] bytes) {
         List<String> problems = new ArrayList<>();
-        if (!MessageDigest.isEqual(PackWriter.sha256(bytes), id.bytes())) {
+        if (!MessageDigest.isEqual(Sha256.of(bytes), id.bytes())) {
             problems.add("pack " + id.hex() + ": content does not match its id (SHA-256)");
         }
         List<PackEntry> entries;

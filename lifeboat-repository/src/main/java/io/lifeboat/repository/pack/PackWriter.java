@@ -3,10 +3,9 @@ package io.lifeboat.repository.pack;
 import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.id.PackId;
 import io.lifeboat.repository.crypto.BlobCodec;
+import io.lifeboat.repository.crypto.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,21 +51,7 @@ public final class PackWriter {
         System.arraycopy(header, 0, pack, pos, header.length);
         pos += header.length;
         ByteBuffer.wrap(pack, pos, PackHeader.TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt(header.length);
-        return new FinishedPack(PackId.of(sha256(pack)), pack, List.copyOf(entries));
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            // In slices: one 16 MiB call per pack would keep the hashing loop from ever being
-            // compiled with the SHA-256 intrinsics in a short-lived process.
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (int off = 0; off < data.length; off += 16 * 1024) {
-                sha.update(data, off, Math.min(16 * 1024, data.length - off));
-            }
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return new FinishedPack(PackId.of(Sha256.of(pack)), pack, List.copyOf(entries));
     }
 
     /** A complete pack ready for upload. */

@@ -96,9 +96,9 @@ final class RestoreWalk {
     }
 
     RestoreOutcome run(BlobId root) {
-        checkIncludesExist(root);
-        prepareTarget();
         Tree rootTree = reader.loadTree(root);
+        checkIncludesExist(rootTree);
+        prepareTarget();
         try {
             removeLeftovers(target, rootTree);
         } catch (IOException e) {
@@ -193,9 +193,9 @@ final class RestoreWalk {
     }
 
     /** Fails before anything is written if an include path names nothing in the snapshot. */
-    private void checkIncludesExist(BlobId root) {
+    private void checkIncludesExist(Tree root) {
         for (String include : filter.includes()) {
-            Tree tree = reader.loadTree(root);
+            Tree tree = root;
             String[] names = include.substring(1).split("/");
             for (int i = 0; i < names.length; i++) {
                 Optional<Node> node = tree.find(names[i]);
