@@ -6,6 +6,8 @@ import io.lifeboat.engine.retention.ForgetResult;
 import io.lifeboat.engine.retention.GroupBy;
 import io.lifeboat.engine.retention.GroupBy.GroupKey;
 import io.lifeboat.engine.retention.KeepWithin;
+import io.lifeboat.engine.retention.PruneOptions;
+import io.lifeboat.engine.retention.PruneResult;
 import io.lifeboat.engine.retention.RetentionPolicy;
 import io.lifeboat.engine.retention.RetentionPolicy.Decision;
 import io.lifeboat.repository.Repository;
@@ -70,6 +72,12 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = {"-n", "--dry-run"}, description = "Show what would be removed; remove nothing.")
     boolean dryRun;
 
+    @Option(names = "--prune", description = "Then prune: delete the data no remaining snapshot uses (see 'lifeboat prune').")
+    boolean prune;
+
+    @Mixin
+    PruneOptionsMixin pruneOptions;
+
     ForgetCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -81,13 +89,25 @@ final class ForgetCommand implements Callable<Integer> {
         GroupBy grouping = groupBy == null ? GroupBy.DEFAULT : GroupBy.parse(groupBy);
         ForgetOptions opts = new ForgetOptions(policy, grouping, dryRun, snapshots);
         ZoneId zone = ctx.client.clock().getZone();
+        PruneOptions pruneOpts = prune ? pruneOptions.toOptions(dryRun) : null;
         ForgetResult r;
+        PruneResult pruned = null;
         try (Repository repo = ctx.open(options)) {
             r = new Forget(repo, zone).run(opts);
+            if (prune) {
+                pruned = PruneCommand.run(ctx, options, repo, pruneOpts);
+            }
         }
         r.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
+        if (pruned != null) {
+            PruneCommand.warnings(ctx, pruned);
+        }
         if (options.json) {
-            Output.json(ctx.out, json(r, zone, grouping));
+            Map<String, Object> m = json(r, zone, grouping);
+            if (pruned != null) {
+                m.put("prune", PruneCommand.json(pruned));
+            }
+            Output.json(ctx.out, m);
             return 0;
         }
         for (ForgetResult.Group g : r.groups()) {
@@ -106,9 +126,11 @@ final class ForgetCommand implements Callable<Integer> {
                 + " the lapsed hold on " + id.shortHex()));
         ctx.out.printf("%d snapshot(s) kept, %d %s (times and buckets in %s)%n", r.keptCount(), r.removedCount(),
                 r.dryRun() ? "would be removed: dry run, nothing changed" : "removed", zone.getId());
-        if (!r.dryRun() && r.removedCount() > 0) {
+        if (pruned != null) {
+            PruneCommand.text(ctx.out, pruned);
+        } else if (!r.dryRun() && r.removedCount() > 0) {
             ctx.out.println("note: only the snapshot objects were removed; the data they alone referred to stays "
-                    + "until a prune");
+                    + "until 'lifeboat prune'");
         }
         return 0;
     }

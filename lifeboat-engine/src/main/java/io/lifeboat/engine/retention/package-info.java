@@ -1,5 +1,6 @@
 /**
- * Retention: which snapshots to keep, {@code forget} of the others, and legal holds.
+ * Retention: which snapshots to keep, {@code forget} of the others, legal holds, and
+ * {@code prune} of the data no snapshot uses.
  *
  * <p>Terms. A <em>group</em> is the set of snapshots a policy is applied to separately; by
  * default one series (host + source kind + source identity), see {@link GroupBy}. A
@@ -32,5 +33,37 @@
  *
  * <p>{@link Forget} removes only snapshot objects, under the exclusive lock, after reading the
  * holds under that lock; the data they referred to stays until {@code prune}.
+ *
+ * <h2>Prune</h2>
+ * {@link Prune} finds the blobs the remaining snapshots use ({@link ReferencedBlobs}), deletes the
+ * packs that hold none of them, and rewrites the packs that are mostly unused
+ * ({@link PrunePlan}: largest unused share first, within {@code --max-unused} and
+ * {@code --max-repack-size}). A held snapshot is a snapshot like any other here: everything it
+ * uses is used, so prune never removes its data.
+ *
+ * <p><b>Order of writes.</b> (1) Repacked blobs go into new packs, each blob authenticated on the
+ * way. (2) A new index listing every pack that stays is written, naming the old index files it
+ * supersedes. (3) Only then are the old index files deleted, and (4) last the packs. A crash after
+ * (1) leaves packs no index lists, which nothing refers to; after (2) or during (3) two indexes
+ * that both list only packs that still exist; during (4) packs that no index lists. In every case
+ * each snapshot still finds all its blobs, {@code check} passes, and the next prune finishes the
+ * job (it prefers the fresh copies from (1), so the old packs become wholly unused).
+ *
+ * <p><b>Backups running at the same time: the lock is the first phase, the grace period the
+ * second.</b> Prune holds the exclusive lock, so no backup with a live lock runs while it decides
+ * and deletes. A backup decides to reuse an existing blob from the index it read, so the danger is
+ * a backup whose lock went stale (its process was suspended, or its storage unreachable, for
+ * longer than the stale age) and which wakes up after prune deleted a blob it reused. Such a
+ * backup cannot commit: it checks, right before writing its snapshot, that its lock was refreshed
+ * within the stale age ({@link io.lifeboat.repository.lock.RepositoryLock#checkHeld}), and gives
+ * up otherwise, so no snapshot ever points at data a prune removed. What it may still do after
+ * waking is upload packs and index them; so packs that no index lists are deleted only once they
+ * are older than the grace period (the stale age, 30 minutes, by default), which is longer than
+ * such a backup can keep going without noticing that its lock is gone. A pack younger than that
+ * may belong to a backup that is about to index it, and deleting it would leave an index entry
+ * pointing at nothing. We chose the lock plus grace period over a two-phase scheme (marking packs
+ * for deletion in one run and deleting them in the next) because it frees space in one run,
+ * which is what a full disk needs, and because the backup's own lock check already closes the
+ * window a two-phase scheme exists for.
  */
 package io.lifeboat.engine.retention;
