@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
         "Remove snapshots: exactly the SNAPSHOTs named, or those that no --keep-… rule keeps. Rules apply to each "
                 + "group (by default one series: host + source) and are independent: a snapshot is kept when any "
                 + "rule keeps it, and the output lists every reason. Held snapshots (lifeboat hold) are always kept.",
-        "Only snapshot objects are removed; the data they referred to stays in the repository until a prune.",
+        "Only snapshot objects are removed; the data they referred to stays in the repository until a prune (--prune, or 'lifeboat prune').",
         "Buckets (hour, day, ISO week, month, year) are computed in the system time zone."})
 final class ForgetCommand implements Callable<Integer> {
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

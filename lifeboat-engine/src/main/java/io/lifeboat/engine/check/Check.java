@@ -129,7 +129,7 @@ public final class Check {
             long orphans = stored.keySet().stream().filter(p -> !indexedPacks.containsKey(p)).count();
             if (orphans > 0) {
                 notes.add(orphans + " pack(s) are not referenced by any index (left by interrupted backups); "
-                        + "they are harmless and only take space until a prune removes them");
+                        + "they are harmless and only take space until 'lifeboat prune' removes them");
             }
         }
 

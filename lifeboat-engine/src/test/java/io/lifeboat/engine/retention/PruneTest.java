@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.id.SnapshotId;
+import io.lifeboat.core.source.BackupOutcome;
+import io.lifeboat.core.source.BackupSink;
+import io.lifeboat.core.source.ChunkingProfile;
+import io.lifeboat.core.source.Source;
+import io.lifeboat.core.source.SourceDescriptor;
 import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.core.storage.ObjectInfo;
 import io.lifeboat.core.storage.ObjectKind;
@@ -286,6 +292,54 @@ class PruneTest {
                         assertThat(e.hint()).contains("lifeboat check");
                     });
             assertThat(objectSizes(storage)).isEqualTo(objects);
+        }
+    }
+
+    /**
+     * The case the lock alone cannot cover: a backup whose lock went stale (its process was
+     * suspended longer than the stale age) while it reused blobs that a prune then deleted. It must
+     * not commit a snapshot pointing at them.
+     */
+    @Test
+    void backupWhoseLockWentStaleWhilePruneDeletedItsDataDoesNotCommit() throws IOException {
+        InMemoryStorage storage = new InMemoryStorage("stale", clock);
+        try (Repository repo = init(storage)) {
+            Map<String, byte[]> state = new HashMap<>(files(0, 6));
+            Snapshot old = backup(repo);
+            forget(repo, old.id());
+            Source suspended = new Source() {
+                private final FilesSource files = new FilesSource(FilesSourceConfig.of(src));
+
+                @Override
+                public SourceDescriptor descriptor() {
+                    return files.descriptor();
+                }
+
+                @Override
+                public ChunkingProfile chunking() {
+                    return files.chunking();
+                }
+
+                @Override
+                public BackupOutcome backup(BackupSink sink, Optional<BlobId> parentRoot) {
+                    BackupOutcome outcome = files.backup(sink, parentRoot); // reuses the forgotten snapshot's blobs
+                    clock.advance(LockPolicy.DEFAULT.staleAge().plusMinutes(1));
+                    PruneResult pruned = prune(repo, EVERYTHING); // the backup's lock is stale: prune proceeds
+                    assertThat(pruned.packsDeleted()).isPositive();
+                    assertThat(pruned.staleLocks()).singleElement().asString().contains("backup");
+                    return outcome;
+                }
+            };
+            assertThatThrownBy(() -> new Backup(repo, "test").run(suspended, BackupOptions.DEFAULT, ProgressListener.NONE))
+                    .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.REPOSITORY_LOCKED);
+                        assertThat(e.getMessage()).contains("not refreshed");
+                    });
+            assertThat(repo.snapshots()).isEmpty();
+            assertCheckPasses(repo);
+
+            Snapshot again = backup(repo);
+            assertRestores(repo, again, state);
         }
     }
 
