@@ -59,15 +59,22 @@ public final class CliContext {
 
     /** Opens the repository named by the options with the password from env, file or prompt. */
     Repository open(GlobalOptions o) {
-        Storage storage = storage(o);
         char[] password = passwords().current(o.passwordFile);
+        try {
+            return open(o, password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** Opens the repository named by the options with a password the caller holds (and zeroes). */
+    Repository open(GlobalOptions o, char[] password) {
+        Storage storage = storage(o);
         try {
             return Repository.open(storage, password, client(o));
         } catch (RuntimeException e) {
             storage.close();
             throw e;
-        } finally {
-            Arrays.fill(password, '\0');
         }
     }
 

@@ -1,8 +1,11 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.repository.KeyRing;
+import io.lifeboat.repository.MasterKeyRotation;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.crypto.KdfParams;
+import io.lifeboat.repository.lock.RepositoryLock;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lifeboat key add|list|remove|passwd}: the key files that unlock a repository. */
 @Command(name = "key", description = "Manage the keys (passwords) of a repository.",
-        subcommands = {KeyCommand.Add.class, KeyCommand.ListKeys.class, KeyCommand.Remove.class, KeyCommand.Passwd.class})
+        subcommands = {KeyCommand.Add.class, KeyCommand.ListKeys.class, KeyCommand.Remove.class, KeyCommand.Passwd.class,
+                KeyCommand.RotateMaster.class})
 final class KeyCommand {
 
     @Command(name = "add", description = "Add a key for a new password ($LIFEBOAT_NEW_PASSWORD, --new-password-file, or a prompt).")
@@ -122,6 +126,55 @@ final class KeyCommand {
                     Arrays.fill(pw, '\0');
                 }
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-master", description = {
+            "Re-encrypt every object of the repository under a new master key, so that a leaked master key (or an old "
+                    + "key file with its password) decrypts nothing any more. Takes the exclusive lock and rewrites all "
+                    + "data once; if interrupted, run it again to finish. The key in use is moved to the new master key "
+                    + "with the same password.",
+            "Keys of other passwords cannot be moved without those passwords: the command refuses while they exist, "
+                    + "unless --remove-other-keys deletes them (add them again afterwards with 'lifeboat key add')."})
+    static final class RotateMaster implements Callable<Integer> {
+        private final CliContext ctx;
+        @Mixin GlobalOptions options;
+        @Option(names = "--remove-other-keys", description = "Delete the keys of other passwords.") boolean removeOtherKeys;
+
+        RotateMaster(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            char[] pw = ctx.passwords().current(options.passwordFile);
+            MasterKeyRotation.Result r;
+            try (Repository repo = ctx.open(options, pw);
+                    RepositoryLock lock = repo.lock(true, "key rotate-master")) {
+                ProgressListener progress = ctx.progress(options);
+                try {
+                    r = new MasterKeyRotation(repo, lock, progress).run(pw, removeOtherKeys);
+                } finally {
+                    CliContext.finishProgress(progress);
+                }
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("resumed", r.resumed());
+            m.put("new_key", r.newKeyId());
+            m.put("packs_rewritten", r.packsRewritten());
+            m.put("bytes_rewritten", r.bytesRewritten());
+            m.put("packs_deleted", r.packsDeleted());
+            m.put("index_files_replaced", r.indexFilesReplaced());
+            m.put("snapshots_resealed", r.snapshotsResealed());
+            m.put("holds_resealed", r.holdsResealed());
+            m.put("keys_removed", r.keysRemoved());
+            print(ctx, options, String.format("%smaster key rotated: %d pack(s) (%s) re-encrypted, %d snapshot(s) and %d "
+                    + "hold(s) re-sealed, %d old key file(s) removed; the key in use is now %s",
+                    r.resumed() ? "resumed: " : "", r.packsRewritten(), Sizes.human(r.bytesRewritten()),
+                    r.snapshotsResealed(), r.holdsResealed(), r.keysRemoved().size(), r.newKeyId().substring(0, 8)), m);
             return 0;
         }
     }

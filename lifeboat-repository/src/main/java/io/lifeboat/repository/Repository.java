@@ -49,12 +49,19 @@ public final class Repository implements AutoCloseable {
     private final RepositoryConfig config;
     private final ClientContext client;
     private final String keyId;
+    private final MasterKey previousKey;
     private volatile MasterIndex index;
 
     private Repository(Storage storage, MasterKey masterKey, RepositoryConfig config, ClientContext client, String keyId) {
+        this(storage, masterKey, null, config, client, keyId);
+    }
+
+    Repository(Storage storage, MasterKey masterKey, MasterKey previousKey, RepositoryConfig config, ClientContext client,
+            String keyId) {
         this.storage = storage;
         this.masterKey = masterKey;
-        this.codec = new BlobCodec(masterKey);
+        this.previousKey = previousKey;
+        this.codec = previousKey == null ? new BlobCodec(masterKey) : new BlobCodec(masterKey, previousKey);
         this.config = config;
         this.client = client;
         this.keyId = keyId;
@@ -83,38 +90,75 @@ public final class Repository implements AutoCloseable {
         return repo;
     }
 
-    /** Opens a repository by trying the password against every key file. */
+    /**
+     * Opens a repository by trying the password against the key files. The master key is the one
+     * that decrypts the config. While a master key rotation is unfinished, the password's key for
+     * the previous master key is opened too, so that what is not re-encrypted yet stays readable.
+     */
     public static Repository open(Storage storage, char[] password, ClientContext client) {
         if (storage.stat(Handle.CONFIG).isEmpty()) {
             throw new LifeboatException(ErrorCode.REPOSITORY_NOT_FOUND,
                     "no repository at " + storage.location(),
                     "create one with 'lifeboat init', or check --repo / LIFEBOAT_REPOSITORY");
         }
+        byte[] sealedConfig = storage.get(Handle.CONFIG);
         List<ObjectInfo> keys = storage.list(ObjectKind.KEY);
+        MasterKey current = null;
+        MasterKey previous = null;
+        String currentId = null;
+        RepositoryConfig config = null;
+        List<String> outdated = new ArrayList<>();
         for (ObjectInfo k : keys) {
-            KeyFile key;
-            try {
-                key = KeyFile.parse(storage.get(k.handle()));
-            } catch (LifeboatException e) {
-                continue; // a damaged key file must not stop the others from opening the repository
+            Optional<MasterKey> mk = tryKey(storage, k, password);
+            if (mk.isEmpty()) {
+                continue;
             }
-            MasterKey mk;
-            try {
-                mk = key.open(password);
-            } catch (LifeboatException e) {
-                if (e.code() == ErrorCode.WRONG_PASSWORD) {
-                    continue;
-                }
-                throw e;
+            Optional<RepositoryConfig> c = current == null ? tryConfig(mk.get(), sealedConfig, storage) : Optional.empty();
+            if (c.isPresent()) {
+                current = mk.get();
+                currentId = k.handle().name();
+                config = c.get();
+            } else if (current == null || !mk.get().equals(current)) {
+                previous = previous == null ? mk.get() : previous;
+                outdated.add(k.handle().name());
             }
-            BlobCodec codec = new BlobCodec(mk);
-            RepositoryConfig config = RepositoryConfig.fromJson(
-                    codec.open(storage.get(Handle.CONFIG), CONFIG_AAD, "config"), storage.location());
-            return new Repository(storage, mk, config, client, k.handle().name());
+            if (current != null && (!config.rotationPending() || previous != null)) {
+                break;
+            }
         }
-        throw new LifeboatException(ErrorCode.WRONG_PASSWORD,
-                "wrong password: none of the " + keys.size() + " keys of " + storage.location() + " opens with it",
-                "check LIFEBOAT_PASSWORD or --password-file; 'lifeboat key list' shows the keys once you are in");
+        if (current == null) {
+            if (!outdated.isEmpty()) {
+                throw new LifeboatException(ErrorCode.WRONG_PASSWORD,
+                        "the password opens key " + outdated.get(0).substring(0, 8) + ", but the config of "
+                                + storage.location() + " does not decrypt with its master key",
+                        "the master key was replaced by 'lifeboat key rotate-master': use the password of a key made "
+                                + "since; if there is none, the config object is damaged");
+            }
+            throw new LifeboatException(ErrorCode.WRONG_PASSWORD,
+                    "wrong password: none of the " + keys.size() + " keys of " + storage.location() + " opens with it",
+                    "check LIFEBOAT_PASSWORD or --password-file; 'lifeboat key list' shows the keys once you are in");
+        }
+        return new Repository(storage, current, config.rotationPending() ? previous : null, config, client, currentId);
+    }
+
+    private static Optional<MasterKey> tryKey(Storage storage, ObjectInfo k, char[] password) {
+        try {
+            return Optional.of(KeyFile.parse(storage.get(k.handle())).open(password));
+        } catch (LifeboatException e) {
+            // A damaged key file, or another password's: neither must stop the other keys.
+            if (e.code() == ErrorCode.WRONG_PASSWORD || e.code() == ErrorCode.DAMAGED_DATA || e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<RepositoryConfig> tryConfig(MasterKey mk, byte[] sealedConfig, Storage storage) {
+        BlobCodec codec = new BlobCodec(mk);
+        if (!codec.sealedWithCurrentKey(CONFIG_AAD, sealedConfig, 0, sealedConfig.length)) {
+            return Optional.empty();
+        }
+        return Optional.of(RepositoryConfig.fromJson(codec.open(sealedConfig, CONFIG_AAD, "config"), storage.location()));
     }
 
     public Storage storage() {
@@ -135,6 +179,35 @@ public final class Repository implements AutoCloseable {
 
     public KeyRing keys() {
         return new KeyRing(storage, masterKey, client, keyId);
+    }
+
+    MasterKey masterKey() {
+        return masterKey;
+    }
+
+    /** The master key before an unfinished rotation, or null. */
+    MasterKey previousKey() {
+        return previousKey;
+    }
+
+    String keyId() {
+        return keyId;
+    }
+
+    void saveConfig(RepositoryConfig c) {
+        storage.put(Handle.CONFIG, codec.seal(c.toJson(), CONFIG_AAD));
+    }
+
+    static byte[] snapshotAad() {
+        return SNAPSHOT_AAD.clone();
+    }
+
+    static byte[] holdAad() {
+        return HOLD_AAD.clone();
+    }
+
+    static byte[] configAad() {
+        return CONFIG_AAD.clone();
     }
 
     /** The seed that keys the content-defined chunker of this repository. */

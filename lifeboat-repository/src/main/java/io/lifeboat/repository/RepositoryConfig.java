@@ -14,8 +14,10 @@ import java.time.Instant;
  * @param version repository format version; this code reads and writes 1
  * @param id random repository id, shown to users and used by mirrors to tell repositories apart
  * @param packSize target pack size in bytes
+ * @param rotationPending a {@code key rotate-master} has switched to a new master key but has not
+ *     yet re-encrypted everything; readers also try the previous key until it has
  */
-public record RepositoryConfig(int version, String id, Instant created, int packSize) {
+public record RepositoryConfig(int version, String id, Instant created, int packSize, boolean rotationPending) {
     public static final int VERSION = 1;
     public static final int DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -27,12 +29,23 @@ public record RepositoryConfig(int version, String id, Instant created, int pack
         }
     }
 
+    public RepositoryConfig(int version, String id, Instant created, int packSize) {
+        this(version, id, created, packSize, false);
+    }
+
+    RepositoryConfig withRotationPending(boolean pending) {
+        return new RepositoryConfig(version, id, created, packSize, pending);
+    }
+
     byte[] toJson() {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("version", version);
         o.put("id", id);
         o.put("created", created.toString());
         o.put("pack_size", packSize);
+        if (rotationPending) {
+            o.put("rotation_pending", true);
+        }
         try {
             return MAPPER.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -50,7 +63,7 @@ public record RepositoryConfig(int version, String id, Instant created, int pack
                         "use a Lifeboat release that supports format version " + version);
             }
             return new RepositoryConfig(version, o.path("id").asText(), Instant.parse(o.path("created").asText()),
-                    o.path("pack_size").asInt());
+                    o.path("pack_size").asInt(), o.path("rotation_pending").asBoolean(false));
         } catch (IOException | RuntimeException e) {
             if (e instanceof LifeboatException le) {
                 throw le;

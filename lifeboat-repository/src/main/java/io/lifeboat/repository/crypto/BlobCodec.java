@@ -4,6 +4,7 @@ import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -24,6 +25,8 @@ public final class BlobCodec {
     private static final String HMAC = "HmacSHA256";
 
     private final AesGcm aead;
+    /** The encryption key before an unfinished {@code key rotate-master}: read with it, never written. */
+    private final AesGcm previous;
     private final Compression compression;
     /** Initialised once; each call works on a clone, which costs a copy of the hash state. */
     private final Mac macPrototype;
@@ -34,12 +37,29 @@ public final class BlobCodec {
     }
 
     public BlobCodec(MasterKey key, int zstdLevel, SecureRandom random) {
+        this(key, null, zstdLevel, random);
+    }
+
+    /**
+     * A codec that writes with {@code key} and also reads what was sealed with {@code previous}
+     * (which must share its MAC key): for a repository whose master key rotation is unfinished.
+     */
+    public BlobCodec(MasterKey key, MasterKey previous) {
+        this(key, previous, Compression.DEFAULT_LEVEL, new SecureRandom());
+    }
+
+    private BlobCodec(MasterKey key, MasterKey previous, int zstdLevel, SecureRandom random) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(random, "random");
         byte[] enc = key.encryptionKey();
         byte[] macKey = key.macKey();
+        byte[] old = previous == null ? null : previous.encryptionKey();
         try {
+            if (previous != null && !MessageDigest.isEqual(macKey, previous.macKey())) {
+                throw new IllegalArgumentException("a previous master key must share the MAC key");
+            }
             this.aead = new AesGcm(enc, random);
+            this.previous = old == null ? null : new AesGcm(old, random);
             this.macPrototype = Mac.getInstance(HMAC);
             macPrototype.init(new SecretKeySpec(macKey, HMAC));
         } catch (GeneralSecurityException e) {
@@ -47,6 +67,9 @@ public final class BlobCodec {
         } finally {
             Arrays.fill(enc, (byte) 0);
             Arrays.fill(macKey, (byte) 0);
+            if (old != null) {
+                Arrays.fill(old, (byte) 0);
+            }
         }
         this.compression = new Compression(zstdLevel);
     }
@@ -150,10 +173,38 @@ public final class BlobCodec {
         return compression.payload(authenticate(aad, sealed, 0, sealed.length, name), name);
     }
 
+    /**
+     * Re-encrypts a stored blob or sealed object under this codec's key without decompressing it:
+     * authenticates {@code stored[off, off+len)} (with either key) and seals the same body again
+     * with a fresh nonce.
+     */
+    public byte[] reseal(byte[] aad, byte[] stored, int off, int len, String objectNameForErrors) {
+        Objects.checkFromIndexSize(off, len, stored.length);
+        byte[] body = authenticate(aad, stored, off, len, () -> objectNameForErrors);
+        return aead.seal(aad.clone(), body, 0, body.length);
+    }
+
+    /** Whether {@code stored} was sealed with this codec's own key (not a previous one). */
+    public boolean sealedWithCurrentKey(byte[] aad, byte[] stored, int off, int len) {
+        try {
+            aead.open(aad, stored, off, len);
+            return true;
+        } catch (AEADBadTagException e) {
+            return false;
+        }
+    }
+
     private byte[] authenticate(byte[] aad, byte[] stored, int off, int len, Supplier<String> name) {
         try {
             return aead.open(aad, stored, off, len);
         } catch (AEADBadTagException e) {
+            if (previous != null) {
+                try {
+                    return previous.open(aad, stored, off, len);
+                } catch (AEADBadTagException stillBad) {
+                    // neither key: damaged, reported below
+                }
+            }
             String why = len < AesGcm.OVERHEAD + 1 ? "truncated to " + len + " bytes" : "wrong key or corrupted data";
             throw new LifeboatException(ErrorCode.DAMAGED_DATA, name.get() + ": authentication failed (" + why + ")",
                     DAMAGE_HINT, e);

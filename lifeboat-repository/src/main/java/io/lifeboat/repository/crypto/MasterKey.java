@@ -36,6 +36,17 @@ public final class MasterKey {
         }
     }
 
+    /**
+     * A master key with a new random encryption key and this key's MAC key and chunker seed, for
+     * {@code key rotate-master}: blob ids and chunk boundaries stay, so nothing but the encryption
+     * changes and new backups still deduplicate against old data.
+     */
+    public MasterKey withNewEncryptionKey(SecureRandom random) {
+        byte[] enc = new byte[PART];
+        random.nextBytes(enc);
+        return new MasterKey(enc, macKey.clone(), chunkerSeed.clone());
+    }
+
     /** Reads the 96-byte form written by {@link #toBytes()}; the argument is copied, not kept. */
     public static MasterKey fromBytes(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");

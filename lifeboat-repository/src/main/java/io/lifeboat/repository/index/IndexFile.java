@@ -68,6 +68,11 @@ public record IndexFile(Map<PackId, List<PackEntry>> packs, List<ObjectId> super
         }
     }
 
+    /** Whether {@code stored} was sealed with {@code codec}'s own key (not a previous one). */
+    public static boolean sealedWithCurrentKey(BlobCodec codec, byte[] stored) {
+        return codec.sealedWithCurrentKey(AAD, stored, 0, stored.length);
+    }
+
     public static IndexFile open(BlobCodec codec, String name, byte[] stored) {
         byte[] plain = codec.open(stored, AAD, "index " + name);
         try {

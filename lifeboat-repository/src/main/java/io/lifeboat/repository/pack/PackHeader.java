@@ -53,6 +53,17 @@ public final class PackHeader {
         return parse(codec, pack, sealed, headerStart);
     }
 
+    /** Whether the header of a whole pack was sealed with {@code codec}'s own key (not a previous one). */
+    public static boolean sealedWithCurrentKey(BlobCodec codec, byte[] packBytes) {
+        if (packBytes.length < TRAILER) {
+            return false;
+        }
+        int sealedLength = ByteBuffer.wrap(packBytes, packBytes.length - TRAILER, TRAILER).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        int headerStart = packBytes.length - TRAILER - sealedLength;
+        return sealedLength > 0 && headerStart >= 0
+                && codec.sealedWithCurrentKey(AAD, packBytes, headerStart, sealedLength);
+    }
+
     /** Reads a header given only the tail of a pack ({@code sealed} header bytes). */
     public static List<PackEntry> parse(BlobCodec codec, PackId pack, byte[] sealed, long headerStart) {
         byte[] plain = codec.open(sealed, AAD, "pack " + pack.shortHex() + " header");
