@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.core.id.SnapshotId;
 import io.lifeboat.engine.retention.Forget;
 import io.lifeboat.engine.retention.ForgetOptions;
 import io.lifeboat.engine.retention.ForgetResult;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,7 +98,10 @@ final class ForgetCommand implements Callable<Integer> {
         try (Repository repo = ctx.open(options)) {
             r = new Forget(repo, zone).run(opts);
             if (prune) {
-                pruned = PruneCommand.run(ctx, options, repo, pruneOpts);
+                // A dry run removed nothing: the prune's dry run assumes the removal.
+                Set<SnapshotId> removed = dryRun ? r.groups().stream().flatMap(g -> g.removed().stream())
+                        .map(d -> d.snapshot().id()).collect(Collectors.toSet()) : Set.of();
+                pruned = PruneCommand.run(ctx, options, repo, pruneOpts, removed);
             }
         }
         r.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));

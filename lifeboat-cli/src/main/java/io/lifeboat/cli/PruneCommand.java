@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.core.id.SnapshotId;
 import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.engine.retention.Prune;
 import io.lifeboat.engine.retention.PruneOptions;
@@ -8,6 +9,7 @@ import io.lifeboat.repository.Repository;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +42,7 @@ final class PruneCommand implements Callable<Integer> {
         PruneOptions opts = prune.toOptions(dryRun);
         PruneResult r;
         try (Repository repo = ctx.open(options)) {
-            r = run(ctx, options, repo, opts);
+            r = run(ctx, options, repo, opts, Set.of());
         }
         warnings(ctx, r);
         if (options.json) {
@@ -51,10 +53,11 @@ final class PruneCommand implements Callable<Integer> {
         return 0;
     }
 
-    static PruneResult run(CliContext ctx, GlobalOptions options, Repository repo, PruneOptions opts) {
+    static PruneResult run(CliContext ctx, GlobalOptions options, Repository repo, PruneOptions opts,
+            Set<SnapshotId> alsoForgotten) {
         ProgressListener progress = ctx.progress(options);
         try {
-            return new Prune(repo).run(opts, progress);
+            return new Prune(repo).run(opts, alsoForgotten, progress);
         } finally {
             CliContext.finishProgress(progress);
         }

@@ -5,6 +5,7 @@ import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.id.ObjectId;
 import io.lifeboat.core.id.PackId;
+import io.lifeboat.core.id.SnapshotId;
 import io.lifeboat.core.progress.Progress;
 import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.core.storage.Handle;
@@ -42,20 +43,33 @@ public final class Prune {
     }
 
     public PruneResult run(PruneOptions options, ProgressListener progress) {
+        return run(options, Set.of(), progress);
+    }
+
+    /**
+     * Runs prune as if the snapshots in {@code alsoForgotten} were gone already: how a dry run of
+     * {@code forget --prune} shows what the prune would free.
+     */
+    public PruneResult run(PruneOptions options, Set<SnapshotId> alsoForgotten, ProgressListener progress) {
+        if (!alsoForgotten.isEmpty() && !options.dryRun()) {
+            throw new IllegalArgumentException("only a dry run may assume snapshots are forgotten");
+        }
         try (RepositoryLock lock = repo.lock(!options.dryRun(), options.dryRun() ? "prune --dry-run" : "prune")) {
-            return new Run(options, progress, lock).execute();
+            return new Run(options, alsoForgotten, progress, lock).execute();
         }
     }
 
     /** The state of one prune run. */
     private final class Run {
         private final PruneOptions options;
+        private final Set<SnapshotId> alsoForgotten;
         private final ProgressListener progress;
         private final RepositoryLock lock;
         private final Storage storage = repo.storage();
 
-        Run(PruneOptions options, ProgressListener progress, RepositoryLock lock) {
+        Run(PruneOptions options, Set<SnapshotId> alsoForgotten, ProgressListener progress, RepositoryLock lock) {
             this.options = options;
+            this.alsoForgotten = alsoForgotten;
             this.progress = progress;
             this.lock = lock;
         }
@@ -76,7 +90,7 @@ public final class Prune {
             boolean leftoverIndex = indexIds.stream().anyMatch(superseded::contains);
             repo.reloadIndex();
             Map<PackId, ObjectInfo> stored = PrunePlan.byPack(storage.list(ObjectKind.DATA));
-            List<Snapshot> snapshots = repo.snapshots();
+            List<Snapshot> snapshots = repo.snapshots().stream().filter(s -> !alsoForgotten.contains(s.id())).toList();
             Set<BlobId> used = ReferencedBlobs.of(repo, snapshots, progress);
             PrunePlan plan = PrunePlan.of(stored, indexed, used, options, repo.client().clock().instant());
             if (!plan.lost.isEmpty()) {

@@ -201,7 +201,7 @@ class PruneTest {
             files(0, 10);
             Snapshot s1 = backup(repo);
             files(0, 10);
-            backup(repo);
+            Snapshot s2 = backup(repo);
             forget(repo, s1.id());
             Map<String, Long> objects = objectSizes(storage);
 
@@ -209,6 +209,14 @@ class PruneTest {
             assertThat(dry.dryRun()).isTrue();
             assertThat(dry.packsDeleted()).isPositive();
             assertThat(objectSizes(storage)).isEqualTo(objects);
+
+            // As forget --prune --dry-run sees it: the snapshot to forget is still there.
+            Map<String, Long> withBoth = objectSizes(storage);
+            PruneResult assumed = new Prune(repo).run(EVERYTHING.withDryRun(true), java.util.Set.of(s2.id()),
+                    ProgressListener.NONE);
+            assertThat(assumed.snapshots()).isZero();
+            assertThat(assumed.bytesFreed()).isEqualTo(assumed.bytesBefore());
+            assertThat(objectSizes(storage)).isEqualTo(withBoth);
 
             PruneResult real = prune(repo, EVERYTHING);
             assertThat(real.packsDeleted()).isEqualTo(dry.packsDeleted());
