@@ -118,14 +118,10 @@ class PruneIT {
     @Test
     void pruneRacingBackupsAlwaysLeavesEveryCompletedSnapshotRestorable() throws IOException {
         Path src = tmp.resolve("src");
-        CliProcess cli = CliProcess.forRepository(tmp.resolve("repo"), "race password");
-        cli.run("init").assertSuccess();
-        long seed = Long.getLong("lifeboat.seed", System.nanoTime());
-        System.out.println("PruneIT race: seed " + seed + " (repeat with -Dlifeboat.seed=" + seed + ")");
-        Random random = new Random(seed);
-        SplittableRandom content = new SplittableRandom(seed);
-        rewrite(src, content, 1);
-        backup(cli, src);
+        Seeded run = start("race", src);
+        CliProcess cli = run.cli();
+        Random random = run.random();
+        SplittableRandom content = run.content();
         int rounds = 6;
         for (int round = 1; round <= rounds; round++) {
             rewrite(src, content, 0.5);
@@ -153,14 +149,10 @@ class PruneIT {
     @Test
     void pruneKilledAtRandomMomentsLeavesACheckableRepositoryAndTheNextPruneFinishes() throws IOException {
         Path src = tmp.resolve("src");
-        CliProcess cli = CliProcess.forRepository(tmp.resolve("repo"), "kill password");
-        cli.run("init").assertSuccess();
-        long seed = Long.getLong("lifeboat.seed", System.nanoTime());
-        System.out.println("PruneIT kill: seed " + seed + " (repeat with -Dlifeboat.seed=" + seed + ")");
-        Random random = new Random(seed);
-        SplittableRandom content = new SplittableRandom(seed);
-        rewrite(src, content, 1);
-        backup(cli, src);
+        Seeded run = start("kill", src);
+        CliProcess cli = run.cli();
+        Random random = run.random();
+        SplittableRandom content = run.content();
         int kills = 0;
         long typicalMs = 1500;
         for (int round = 1; round <= 8 && kills < 4; round++) {
@@ -193,6 +185,20 @@ class PruneIT {
             assertThat(again.path("index_files_replaced").asInt()).isZero();
         }
         assertThat(kills).as("prunes killed before they finished").isPositive();
+    }
+
+    /** A repository with one backup of a new tree, and the randomness of a run that prints its seed. */
+    private record Seeded(CliProcess cli, Random random, SplittableRandom content) {}
+
+    private Seeded start(String name, Path src) throws IOException {
+        CliProcess cli = CliProcess.forRepository(tmp.resolve("repo"), name + " password");
+        cli.run("init").assertSuccess();
+        long seed = Long.getLong("lifeboat.seed", System.nanoTime());
+        System.out.println("PruneIT " + name + ": seed " + seed + " (repeat with -Dlifeboat.seed=" + seed + ")");
+        SplittableRandom content = new SplittableRandom(seed);
+        rewrite(src, content, 1);
+        backup(cli, src);
+        return new Seeded(cli, new Random(seed), content);
     }
 
     private static void sleep(long ms) {
