@@ -122,7 +122,7 @@ class PruneIT {
         CliProcess cli = run.cli();
         Random random = run.random();
         SplittableRandom content = run.content();
-        int rounds = 6;
+        int rounds = 4;
         for (int round = 1; round <= rounds; round++) {
             rewrite(src, content, 0.5);
             TreeManifest tree = TreeManifest.of(src);
@@ -139,9 +139,10 @@ class PruneIT {
             assertCheckPasses(cli, "after round " + round);
             Set<String> listed = snapshotIds(cli);
             assertThat(listed).as("round %d", round).contains(id).hasSizeBetween(2, 3);
-            for (String s : listed) {
-                assertRestores(cli, s, src);
-            }
+            assertRestores(cli, id, src);
+        }
+        for (String s : snapshotIds(cli)) {
+            assertRestores(cli, s, src);
         }
     }
 
@@ -155,7 +156,7 @@ class PruneIT {
         SplittableRandom content = run.content();
         int kills = 0;
         long typicalMs = 1500;
-        for (int round = 1; round <= 8 && kills < 4; round++) {
+        for (int round = 1; round <= 6 && kills < 3; round++) {
             for (int i = 0; i < 2; i++) {
                 rewrite(src, content, 0.5);
                 backup(cli, src);
@@ -172,9 +173,7 @@ class PruneIT {
             }
             cli.run("unlock").assertSuccess(); // the killed prune's lock: its process is gone
             assertCheckPasses(cli, "after prune round " + round + (finished ? " (finished)" : " (killed after " + delay + " ms)"));
-            for (String s : snapshotIds(cli)) {
-                assertRestores(cli, s, src);
-            }
+            assertRestores(cli, snapshotIds(cli).iterator().next(), src); // check --read-data covered the rest
             JsonNode next = cli.run("prune", "--max-unused", "0", "--grace", "0s", "--json").assertSuccess().json();
             JsonNode again = cli.run("prune", "--max-unused", "0", "--grace", "0s", "--json").assertSuccess().json();
             System.out.printf("PruneIT kill: round %d: delay %d ms, %s; the next prune freed %d bytes, then %d%n", round,
