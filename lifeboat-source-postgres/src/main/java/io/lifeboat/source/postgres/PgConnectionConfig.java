@@ -64,6 +64,21 @@ public record PgConnectionConfig(String host, int port, String user, String data
         public static Given url(String url) {
             return new Given(url, null, null, null, null, Map.of());
         }
+
+        /** The database named explicitly (option or URL), if any. */
+        public java.util.Optional<String> namedDatabase() {
+            if (database != null && !database.isEmpty()) {
+                return java.util.Optional.of(database);
+            }
+            return url == null || url.isBlank() ? java.util.Optional.empty()
+                    : java.util.Optional.ofNullable(parse(url).get("dbname"));
+        }
+
+        /** Whether anything at all was given (otherwise a restore goes to the recorded server). */
+        public boolean any() {
+            return (url != null && !url.isBlank()) || host != null || port != null || user != null || database != null
+                    || !options.isEmpty();
+        }
     }
 
     /**
