@@ -35,11 +35,13 @@ public final class PostgresLogicalSource implements Source {
     /** The stream node holding the dump in the snapshot's root tree. */
     public static final String DUMP_NODE = "database.pgdump";
     /**
-     * Chunk sizes for uncompressed custom-format dumps: an average of 64 KiB holds a few dozen
-     * typical rows (a few KiB each with embeddings), so a changed row re-stores little, while
-     * a 1 GiB dump still makes only ~16 000 blobs (about 1.5 MB of index in memory).
+     * Chunk sizes for uncompressed custom-format dumps: 4 / 16 / 128 KiB (min / average / max).
+     * An average chunk holds a few rows with embeddings, so a changed row re-stores little. On the
+     * daily-backup test (46 MB dump, 1% rows appended, 0.5% updated) day 2 stored 6.3% of the dump
+     * with 16 KiB, 10.6% with 32 KiB and 14.5% with 64 KiB averages, at the same compression ratio.
+     * The price is index size: a 1 GiB dump makes ~65 000 blobs (a few MB of index in memory).
      */
-    public static final ChunkingProfile DUMP_CHUNKING = new ChunkingProfile("postgres-dump", 16 * 1024, 64 * 1024, 512 * 1024);
+    public static final ChunkingProfile DUMP_CHUNKING = new ChunkingProfile("postgres-dump", 4 * 1024, 16 * 1024, 128 * 1024);
     private static final long DUMP_EXIT_WAIT_SECONDS = 120;
 
     private final PostgresSourceConfig config;

@@ -33,9 +33,12 @@
  * ({@code --jobs}); that needs the directory format and is not implemented yet.
  *
  * <p><b>Chunk sizes</b> ({@link io.lifeboat.source.postgres.PostgresLogicalSource#DUMP_CHUNKING}):
- * 16 KiB / 64 KiB / 512 KiB (min / average / max). Rows move when they are updated (the new
- * version goes where there is room, often the end of the table), so a day's updates touch chunks
- * all over the dump; smaller chunks store less of what did not change around each touched row.
+ * 4 KiB / 16 KiB / 128 KiB (min / average / max), smaller than the generic
+ * {@link io.lifeboat.core.source.ChunkingProfile#DUMPS}. Rows move when they are updated (the
+ * new version goes where there is room, often the end of the table), so a day's updates touch
+ * chunks all over the dump; smaller chunks store less of what did not change around each touched
+ * row. Measured on the daily-backup test: day 2 stored 6.3% of the dump with a 16 KiB average,
+ * 10.6% with 32 KiB, 14.5% with 64 KiB; day 1 compressed equally well with all three.
  *
  * <p><b>Restore</b> ({@link io.lifeboat.source.postgres.PostgresRestoreTarget}): connect to the
  * target server; refuse a database that holds anything unless {@code clean}; create a missing
