@@ -125,6 +125,11 @@ public final class PgCluster implements AutoCloseable {
         return bin;
     }
 
+    /** The temporary directory holding the data directory, the socket and the log. */
+    public Path directory() {
+        return dir;
+    }
+
     public int majorVersion() {
         return Integer.parseInt(bin.getParent().getFileName().toString());
     }
