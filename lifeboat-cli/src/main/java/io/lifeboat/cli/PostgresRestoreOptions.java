@@ -25,12 +25,18 @@ final class PostgresRestoreOptions {
     @Option(names = "--schema", paramLabel = "NAME", description = "PostgreSQL: restore only this schema (repeatable; as pg_restore --schema).")
     List<String> schemas = new ArrayList<>();
 
+    @Option(names = "--source-db", paramLabel = "NAME", description = "PostgreSQL server snapshot (backup --all-databases): restore this database of it.")
+    String sourceDb;
+
+    @Option(names = "--all-databases", description = "PostgreSQL server snapshot: restore the globals (roles, tablespaces) and every database under its own name.")
+    boolean allDatabases;
+
     @Option(names = "--no-owner", description = "PostgreSQL: do not restore object ownership (when the original roles do not exist).")
     boolean noOwner;
 
     /** Whether any PostgreSQL option was given. */
     boolean requested() {
-        return targetDb != null || clean || dryRun || !tables.isEmpty() || !schemas.isEmpty() || noOwner
+        return targetDb != null || sourceDb != null || allDatabases || clean || dryRun || !tables.isEmpty() || !schemas.isEmpty() || noOwner
                 || connection.given().any() || connection.passwordFile != null || connection.pgBin != null;
     }
 }

@@ -167,6 +167,21 @@ final class PgSession implements AutoCloseable {
         }
     }
 
+    /** The databases a server backup dumps: those that accept connections, templates excluded. */
+    List<String> databases() {
+        List<String> out = new ArrayList<>();
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw PgErrors.of(e, config, "listing databases");
+        }
+        return out;
+    }
+
     boolean databaseExists(String name) {
         try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             ps.setString(1, name);

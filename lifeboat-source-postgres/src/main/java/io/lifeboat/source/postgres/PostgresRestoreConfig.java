@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param schemas restore only these schemas ({@code pg_restore --schema}); empty: all
  * @param noOwner do not restore object ownership (for servers without the original roles)
  * @param recorded what the backup recorded: row counts to verify, encoding and locale for the new database
+ * @param sourceDatabase in a server snapshot ({@link PostgresServerSource}), the database whose dump to
+ *     restore; {@code null} for a one-database snapshot
  */
 public record PostgresRestoreConfig(
         PgConnectionConfig server,
@@ -28,7 +30,8 @@ public record PostgresRestoreConfig(
         List<String> schemas,
         boolean noOwner,
         ClientTools.Config tools,
-        DumpMetadata recorded) {
+        DumpMetadata recorded,
+        String sourceDatabase) {
 
     public PostgresRestoreConfig {
         Objects.requireNonNull(server, "server");

@@ -7,6 +7,7 @@ import io.lifeboat.core.source.RestoreOutcome;
 import io.lifeboat.core.source.RestoreReader;
 import io.lifeboat.core.source.RestoreTarget;
 import io.lifeboat.core.tree.Node;
+import io.lifeboat.core.tree.Tree;
 import io.lifeboat.source.postgres.DumpMetadata.TableCount;
 import io.lifeboat.source.postgres.PostgresRestoreReport.TableCheck;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +45,7 @@ public final class PostgresRestoreTarget implements RestoreTarget {
 
     /** {@link #restore}, with the per-table details. */
     public PostgresRestoreReport restoreDatabase(BlobId root, RestoreReader reader) {
-        Node dump = reader.loadTree(root).find(PostgresLogicalSource.DUMP_NODE)
-                .orElseThrow(() -> LifeboatException.damaged("snapshot tree " + root.hex() + " has no "
-                        + PostgresLogicalSource.DUMP_NODE + " stream: not a logical PostgreSQL backup",
-                        "run 'lifeboat check' and pick another snapshot"));
+        Node dump = dumpNode(root, reader);
         PgConnectionConfig server = config.server();
         PgConnectionConfig target = server.withDatabase(config.database());
         ClientTools tools;
@@ -72,6 +71,90 @@ public final class PostgresRestoreTarget implements RestoreTarget {
         List<TableCheck> checks = verify(target, warnings);
         return new PostgresRestoreReport(server.hostPort(), config.database(), !exists, config.clean(), false, checks,
                 bytes, tools.version(), warnings);
+    }
+
+    private Node dumpNode(BlobId root, RestoreReader reader) {
+        Tree tree = reader.loadTree(root);
+        String db = config.sourceDatabase();
+        Optional<Node> node = db == null ? tree.find(PostgresLogicalSource.DUMP_NODE)
+                : tree.find(PostgresServerSource.DATABASES_NODE).filter(n -> n.subtree() != null)
+                        .flatMap(d -> reader.loadTree(d.subtree()).find(PostgresServerSource.nodeName(db)));
+        String name = db == null ? PostgresLogicalSource.DUMP_NODE
+                : PostgresServerSource.DATABASES_NODE + "/" + PostgresServerSource.nodeName(db);
+        return node.orElseThrow(() -> LifeboatException.notFound("dump " + name + " in snapshot tree " + root.hex(),
+                "list the snapshot with 'lifeboat ls SNAPSHOT -R'"));
+    }
+
+    /**
+     * Applies the globals (roles, tablespaces) of a server snapshot with psql, continuing after
+     * errors. Roles that exist already are expected and skipped; other errors are returned as
+     * warnings. The role we connect as keeps its password and attributes on the target.
+     */
+    public List<String> restoreGlobals(BlobId root, RestoreReader reader) {
+        Node globals = reader.loadTree(root).find(PostgresServerSource.GLOBALS_NODE).orElseThrow(() ->
+                LifeboatException.notFound("globals.sql in snapshot tree " + root.hex(), "pick a snapshot taken with --all-databases"));
+        PgConnectionConfig server = config.server();
+        int serverMajor;
+        try (PgSession admin = PgSession.connect(server, config.password(), "connecting to the restore server")) {
+            serverMajor = admin.facts().serverMajor();
+        }
+        ClientTools tools = ClientTools.forServer(config.tools(), serverMajor, "psql");
+        if (config.dryRun()) {
+            return List.of();
+        }
+        List<String> cmd = List.of(tools.program("psql").toString(), "--no-psqlrc", "--quiet", "--no-password",
+                "--set=ON_ERROR_STOP=0", "--dbname=" + PgConnectionConfig.dbnameConninfo(server.database()));
+        try (ClientEnvironment env = ClientEnvironment.create(server, config.password())) {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            env.apply(pb.environment(), server.database());
+            Process p = ChildProcess.start(pb);
+            StderrTail err = StderrTail.of(p);
+            byte[] sql = globalsWithoutRole(globals, reader, server.user());
+            Thread.ofVirtual().name("feed-psql").start(() -> {
+                try (OutputStream out = p.getOutputStream()) {
+                    out.write(sql);
+                } catch (IOException e) {
+                    // psql stopped reading (it exited); its exit code and messages tell why.
+                }
+            });
+            int rc = await(p);
+            List<String> warnings = err.lines().stream()
+                    .map(l -> config.password() == null ? l : config.password().scrub(l))
+                    .filter(l -> l.contains("ERROR") && !l.contains("already exists")).limit(20).toList();
+            if (rc != 0 && warnings.isEmpty()) {
+                throw PgErrors.ofChild("psql (globals)", rc, err.lines(), server);
+            }
+            return warnings;
+        }
+    }
+
+    /**
+     * The globals script without the statements for {@code role}, the role we connect as: applying
+     * them would replace its password and attributes on the target with the source's, and lock us out.
+     * Globals are small (roles and tablespaces), so the script is read into memory, up to 64 MiB.
+     */
+    private static byte[] globalsWithoutRole(Node globals, RestoreReader reader, String role) {
+        if (globals.size() > 64L << 20) {
+            throw new LifeboatException(ErrorCode.SOURCE_ERROR, "globals.sql is " + globals.size() + " bytes; expected roles "
+                    + "and tablespaces only", "restore the databases one by one with --source-db");
+        }
+        String script;
+        try (InputStream in = reader.openContent(globals.content())) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LifeboatException(ErrorCode.INTERNAL, "reading globals.sql failed: " + e.getMessage(), null, e);
+        }
+        String plain = role;
+        String quoted = PgSession.ident(role);
+        StringBuilder out = new StringBuilder(script.length());
+        for (String line : script.split("\n", -1)) {
+            boolean ours = line.equals("CREATE ROLE " + plain + ";") || line.equals("CREATE ROLE " + quoted + ";")
+                    || line.startsWith("ALTER ROLE " + plain + " ") || line.startsWith("ALTER ROLE " + quoted + " ");
+            if (!ours) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void refuseNonEmpty(PgConnectionConfig target) {
@@ -109,7 +192,7 @@ public final class PostgresRestoreTarget implements RestoreTarget {
         try (ClientEnvironment env = ClientEnvironment.create(target, config.password())) {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             env.apply(pb.environment(), config.database());
-            Process p = PostgresLogicalSource.start(pb);
+            Process p = ChildProcess.start(pb);
             StderrTail err = StderrTail.of(p);
             CompletableFuture<Long> feeding = new CompletableFuture<>();
             Thread.ofVirtual().name("feed-pg_restore").start(() -> feed(dump, reader, p, feeding));
