@@ -40,6 +40,10 @@
  * row. Measured on the daily-backup test: day 2 stored 6.3% of the dump with a 16 KiB average,
  * 10.6% with 32 KiB, 14.5% with 64 KiB; day 1 compressed equally well with all three.
  *
+ * <p><b>Whole servers</b> ({@link io.lifeboat.source.postgres.PostgresServerSource}): the globals
+ * from {@code pg_dumpall --globals-only}, then each database as above, in a tree
+ * {@code globals.sql}, {@code databases/<name>.pgdump}.
+ *
  * <p><b>Restore</b> ({@link io.lifeboat.source.postgres.PostgresRestoreTarget}): connect to the
  * target server; refuse a database that holds anything unless {@code clean}; create a missing
  * database from {@code template0} with the recorded encoding and locale; run {@code pg_restore}
