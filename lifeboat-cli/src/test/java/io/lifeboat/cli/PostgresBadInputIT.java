@@ -72,6 +72,16 @@ class PostgresBadInputIT {
     }
 
     @Test
+    void tlsOptionsReachTheDriverAServerWithoutTlsIsRefused() {
+        CliResult r = cli.run("backup", "postgres", "--url", pg.url("app") + "?sslmode=require");
+        r.assertExitCode(17);
+        assertThat(r.stderr()).contains("TLS with PostgreSQL at 127.0.0.1:" + pg.port() + " failed", "hint:", "sslmode=require");
+        CliResult viaOption = cli.run("backup", "postgres", "--url", pg.url("app"), "--sslmode", "require");
+        viaOption.assertExitCode(17);
+        assertNoSnapshotAndNoData();
+    }
+
+    @Test
     void missingDatabaseIsNotFound() {
         CliResult r = cli.run("backup", "postgres", "--url", pg.url("no_such_db"));
         r.assertExitCode(13);

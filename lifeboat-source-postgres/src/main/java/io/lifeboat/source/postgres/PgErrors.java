@@ -39,6 +39,11 @@ final class PgErrors {
             return new LifeboatException(ErrorCode.SOURCE_ERROR, doing + ": insufficient privilege on " + where
                     + ": " + msg, PRIVILEGE_HINT, e);
         }
+        if (msg.contains("SSL") && (state.startsWith("08") || state.isEmpty())) {
+            return new LifeboatException(ErrorCode.SOURCE_ERROR, doing + ": TLS with PostgreSQL at " + c.hostPort()
+                    + " failed: " + msg, "the server's TLS setup does not fit sslmode=" + c.options().getOrDefault("sslmode",
+                    "prefer") + ": enable ssl on the server, or check sslmode and sslrootcert", e);
+        }
         if (state.startsWith("08") || state.equals("57P03")) {
             return new LifeboatException(ErrorCode.SOURCE_ERROR, doing + ": cannot connect to PostgreSQL at "
                     + c.hostPort() + ": " + msg, "check that the server runs and accepts TCP connections there "
