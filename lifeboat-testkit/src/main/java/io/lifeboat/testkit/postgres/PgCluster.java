@@ -45,20 +45,35 @@ public final class PgCluster implements AutoCloseable {
     private final int port;
     private final String password;
     private final boolean asPostgresUser;
+    private final boolean tls;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private PgCluster(Path bin, Path dir, int port, String password, boolean asPostgresUser) {
+    private PgCluster(Path bin, Path dir, int port, String password, boolean asPostgresUser, boolean tls) {
         this.bin = bin;
         this.dir = dir;
         this.port = port;
         this.password = password;
         this.asPostgresUser = asPostgresUser;
+        this.tls = tls;
         this.shutdownHook = new Thread(this::stopQuietly, "pg-cluster-cleanup");
     }
 
     /** Initialises and starts a cluster; fails with what to install when PostgreSQL is missing. */
     public static PgCluster start() {
+        return start(false);
+    }
+
+    /**
+     * A cluster that accepts TLS connections only ({@code hostssl} in pg_hba.conf, everything else
+     * rejected), with a self-signed certificate for 127.0.0.1 made by {@code openssl}; clients
+     * verify it with {@link #caCertificate()}.
+     */
+    public static PgCluster startWithTls() {
+        return start(true);
+    }
+
+    private static PgCluster start(boolean tls) {
         Path bin = serverBinaries();
         boolean root = "root".equals(System.getProperty("user.name"));
         String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
@@ -77,7 +92,7 @@ public final class PgCluster implements AutoCloseable {
         }
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            PgCluster c = new PgCluster(bin, dir, freePort(), password, root);
+            PgCluster c = new PgCluster(bin, dir, freePort(), password, root, tls);
             try {
                 c.initAndStart(attempt == 0);
                 Runtime.getRuntime().addShutdownHook(c.shutdownHook);
@@ -100,11 +115,34 @@ public final class PgCluster implements AutoCloseable {
                     "--auth=scram-sha-256", "--pwfile=" + dir.resolve("pwfile"), "-E", "UTF8", "--locale=C.UTF-8",
                     "--no-sync", "--no-instructions"), 120);
         }
+        if (init && tls) {
+            enableTls();
+        }
         String opts = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                + (tls ? " -c ssl=on -c ssl_cert_file=" + dir.resolve("server.crt") + " -c ssl_key_file=" + dir.resolve("server.key") : "")
                 + " -c full_page_writes=off -c synchronous_commit=off -c shared_buffers=64MB -c max_connections=50"
                 + " -c max_wal_size=1GB -c checkpoint_timeout=30min";
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l", dir.resolve("log").toString(),
                 "-w", "-t", "60", "-s", "-o", opts, "start"), 90);
+    }
+
+    /** The server certificate (self-signed, so also its CA) of a {@link #startWithTls()} cluster. */
+    public Path caCertificate() {
+        return dir.resolve("server.crt");
+    }
+
+    private void enableTls() {
+        run(List.of("openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.resolve("server.key").toString(),
+                "-out", dir.resolve("server.crt").toString()), 60);
+        try {
+            Files.writeString(data().resolve("pg_hba.conf"), "local all all scram-sha-256\n"
+                    + "hostssl all all 127.0.0.1/32 scram-sha-256\nhost all all 0.0.0.0/0 reject\n", StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(dir.resolve("server.crt"), PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up TLS for the test cluster", e);
+        }
     }
 
     public String host() {
