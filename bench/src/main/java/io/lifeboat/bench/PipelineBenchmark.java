@@ -57,7 +57,8 @@ public class PipelineBenchmark {
     @Param({"text", "random"})
     public String data;
 
-    @Param({"dumps", "files"})
+    /** {@code postgres}: the PostgreSQL dump profile (PostgresLogicalSource.DUMP_CHUNKING, 4/16/128 KiB). */
+    @Param({"dumps", "files", "postgres"})
     public String profile;
 
     @Param({"3"})
@@ -79,7 +80,11 @@ public class PipelineBenchmark {
             default -> throw new IllegalArgumentException("data must be text or random, got " + data);
         };
         MasterKey key = MasterKey.generate(new SecureRandom());
-        ChunkingProfile p = "files".equals(profile) ? ChunkingProfile.FILES : ChunkingProfile.DUMPS;
+        ChunkingProfile p = switch (profile) {
+            case "files" -> ChunkingProfile.FILES;
+            case "postgres" -> new ChunkingProfile("postgres-dump", 4 * 1024, 16 * 1024, 128 * 1024);
+            default -> ChunkingProfile.DUMPS;
+        };
         chunker = new Chunker(key.chunkerSeed(), p);
         codec = new BlobCodec(key, zstdLevel, new SecureRandom());
         chunks = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,10 +19,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code lifeboat demo}: the main job on embedded defaults. Creates a local repository with a
  * generated password, backs up a sample tree twice (the second run shows change detection),
- * restores it, compares the restored tree with the source byte for byte, reads back every stored
- * byte, and lists the snapshots. Runs the same commands a user would, in-process.
+ * restores it, compares the restored tree with the source byte for byte; backs up a throwaway
+ * PostgreSQL database with sample RAG data, restores it into a new database and compares it table
+ * by table; reads back every stored byte, and lists the snapshots. Runs the same commands a user
+ * would, in-process.
  */
-@Command(name = "demo", description = "Run the main job on embedded defaults: local repository, back up, restore and verify a sample tree, list snapshots.")
+@Command(name = "demo", description = "Run the main job on embedded defaults: local repository, back up, restore and verify a sample tree and (when PostgreSQL is installed) a throwaway database with sample RAG data, list snapshots.")
 final class DemoCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -70,6 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         ctx.out.printf("restored tree equals the source: %d files, %d symlinks, %s compared byte for byte%n",
                 cmp.files(), cmp.symlinks(), Sizes.human(cmp.bytes()));
+        postgres(inner, pw);
         step("read back and authenticate every stored byte");
         run(inner, "check", "--read-data", pw);
         step("snapshots");
@@ -79,6 +83,34 @@ final class DemoCommand implements Callable<Integer> {
         ctx.out.println("  export LIFEBOAT_REPOSITORY=" + repo + " LIFEBOAT_PASSWORD=\"$(cat " + passwordFile + ")\"");
         ctx.out.println("  ./lifeboat snapshots && ./lifeboat ls latest -R");
         return 0;
+    }
+
+    /** Backs up and restores a throwaway PostgreSQL database with sample RAG data, when PostgreSQL is installed. */
+    private void postgres(CliContext inner, String pw) throws IOException {
+        step("PostgreSQL: a throwaway cluster with sample RAG data (documents, chunks with embeddings)");
+        Optional<DemoPostgres> started = DemoPostgres.start();
+        if (started.isEmpty()) {
+            ctx.out.println("skipped: PostgreSQL is not installed (apt-get install postgresql postgresql-contrib)");
+            return;
+        }
+        try (DemoPostgres pg = started.get()) {
+            pg.createSampleData("rag");
+            Map<String, String> env = new HashMap<>(inner.env);
+            env.put("PGPASSWORD", pg.password());
+            CliContext withDb = new CliContext(env, inner.console, inner.out, inner.err, inner.storages, inner.client,
+                    inner.version);
+            step("back up the database (pg_dump in an exported snapshot, streamed into the repository)");
+            run(withDb, "backup", "postgres", "--url", pg.url("rag"), "--tag", "demo", pw);
+            step("restore it into a new database, then compare row counts and checksums");
+            run(withDb, "restore", "latest", "--url", pg.url("postgres"), "--target-db", "rag_restored", pw);
+            Map<String, String> source = pg.checksums("rag");
+            Map<String, String> restored = pg.checksums("rag_restored");
+            if (!source.equals(restored)) {
+                throw new LifeboatException(ErrorCode.DAMAGED_DATA, "the restored database differs from the source: "
+                        + source + " versus " + restored, "run 'lifeboat check --read-data' and report the difference");
+            }
+            ctx.out.printf("restored database equals the source, table by table: %s%n", source);
+        }
     }
 
     private void step(String what) {

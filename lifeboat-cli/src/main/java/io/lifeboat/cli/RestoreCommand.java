@@ -1,13 +1,16 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.engine.restore.Restore;
 import io.lifeboat.engine.restore.RestoreResult;
 import io.lifeboat.repository.Repository;
+import io.lifeboat.repository.snapshot.Snapshot;
 import io.lifeboat.source.files.FilesRestoreTarget;
 import io.lifeboat.source.files.FilesRestoreTargetConfig;
 import io.lifeboat.source.files.OverwritePolicy;
+import io.lifeboat.source.postgres.PostgresLogicalSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,10 +21,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code lifeboat restore SNAPSHOT --target DIR}: restores a files snapshot. */
-@Command(name = "restore", description = "Restore a snapshot into a directory. Content, mode, mtime and symlinks are restored; ownership too when run as root.")
+/**
+ * {@code lifeboat restore SNAPSHOT --target DIR} restores a files snapshot;
+ * {@code lifeboat restore SNAPSHOT --target-db NAME} a PostgreSQL one ({@link RestorePostgres}).
+ * The snapshot's source kind decides which options apply.
+ */
+@Command(name = "restore", description = {
+        "Restore a snapshot. Files: into a directory (--target); content, mode, mtime and symlinks are restored, ownership too when run as root.",
+        "PostgreSQL: into a database (--target-db, created if missing) with pg_restore, then the row counts are checked against the backup's."})
 final class RestoreCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -31,7 +42,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot id, unique prefix, or 'latest'.")
     String snapshot;
 
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "DIR", description = "Directory to restore into (created if missing).")
+    @Option(names = {"-t", "--target"}, paramLabel = "DIR", description = "Files: directory to restore into (created if missing).")
     Path target;
 
     @Option(names = {"-i", "--include"}, paramLabel = "PATH", description = "Restore only this path of the snapshot (repeatable).")
@@ -41,18 +52,51 @@ final class RestoreCommand implements Callable<Integer> {
             description = "What to do with existing files: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OverwritePolicy overwrite;
 
+    @Mixin
+    PostgresRestoreOptions pg;
+
+    @Spec
+    CommandSpec spec;
+
     RestoreCommand(CliContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() {
+        if (target != null && pg.requested()) {
+            throw new LifeboatException(ErrorCode.USAGE, "--target (files) and PostgreSQL restore options do not go together",
+                    "restore a files snapshot with --target DIR, a PostgreSQL snapshot with --target-db NAME");
+        }
+        // The options name the kind 'latest' means; an id names its own kind, checked below.
+        Optional<String> kind = !snapshot.equals("latest") ? Optional.empty() : target != null ? Optional.of("files")
+                : pg.requested() ? Optional.of(PostgresLogicalSource.KIND) : Optional.empty();
+        try (Repository repo = ctx.open(options)) {
+            Snapshot s = repo.findSnapshot(snapshot, kind);
+            if (s.sourceKind().equals(PostgresLogicalSource.KIND)) {
+                if (target != null || !includes.isEmpty()
+                        || spec.commandLine().getParseResult().hasMatchedOption("--overwrite")) {
+                    throw new LifeboatException(ErrorCode.USAGE, "snapshot " + s.id().shortHex()
+                            + " is a PostgreSQL backup: --target, --include and --overwrite apply to files snapshots",
+                            "use --target-db NAME, --table, --schema, --clean, --dry-run");
+                }
+                return new RestorePostgres(ctx, options, pg).run(repo, s);
+            }
+            if (pg.requested() || target == null) {
+                throw new LifeboatException(ErrorCode.USAGE, "snapshot " + s.id().shortHex() + " is a " + s.sourceKind()
+                        + " backup: it restores into a directory", "pass --target DIR (and no PostgreSQL options)");
+            }
+            return restoreFiles(repo, s);
+        }
+    }
+
+    private Integer restoreFiles(Repository repo, Snapshot s) {
         FilesRestoreTarget restoreTarget = new FilesRestoreTarget(
                 new FilesRestoreTargetConfig(target.toAbsolutePath().normalize(), includes, overwrite));
         ProgressListener progress = ctx.progress(options);
         RestoreResult result;
-        try (Repository repo = ctx.open(options)) {
-            result = new Restore(repo).run(snapshot, Optional.of("files"), restoreTarget, progress);
+        try {
+            result = new Restore(repo).run(s.id().hex(), Optional.of(s.sourceKind()), restoreTarget, progress);
         } finally {
             CliContext.finishProgress(progress);
         }

@@ -41,9 +41,9 @@ final class SnapshotsCommand implements Callable<Integer> {
             Output.json(ctx.out, snapshots.stream().map(SnapshotJson::of).toList());
             return 0;
         }
-        ctx.out.printf("%-9s %-20s %-16s %-7s %-12s %s%n", "ID", "TIME", "HOST", "SOURCE", "TAGS", "PATHS");
+        ctx.out.printf("%-9s %-20s %-16s %-8s %-12s %s%n", "ID", "TIME", "HOST", "SOURCE", "TAGS", "PATHS");
         for (Snapshot s : snapshots) {
-            ctx.out.printf("%-9s %-20s %-16s %-7s %-12s %s%n", s.id().shortHex(),
+            ctx.out.printf("%-9s %-20s %-16s %-8s %-12s %s%n", s.id().shortHex(),
                     time(s.time()),
                     s.host(), s.sourceKind(), String.join(",", s.tags()), String.join(" ", s.paths()));
         }

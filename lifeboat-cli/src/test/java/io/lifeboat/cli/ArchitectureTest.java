@@ -25,6 +25,7 @@ class ArchitectureTest {
         // A rule over an empty class set passes vacuously: make sure every module was imported.
         for (String c : new String[] {"io.lifeboat.core.storage.Storage", "io.lifeboat.repository.Repository",
                 "io.lifeboat.storage.local.LocalStorage", "io.lifeboat.source.files.FilesSource",
+                "io.lifeboat.source.postgres.PostgresLogicalSource",
                 "io.lifeboat.engine.backup.Backup", "io.lifeboat.cli.Main"}) {
             org.assertj.core.api.Assertions.assertThat(classes.contain(c)).as("imported " + c).isTrue();
         }
@@ -62,6 +63,12 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.lifeboat.source.files..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.lifeboat.source.postgres..", "io.lifeboat.source.qdrant..")
                 .because("one source never uses another" + HOW_TO_FIX)
+                .check(classes);
+        noClasses().that().resideInAPackage("io.lifeboat.source.postgres..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lifeboat.source.files..",
+                        "io.lifeboat.source.qdrant..", "io.lifeboat.repository..")
+                .because("the PostgreSQL source writes through BackupSink and reads through RestoreReader; "
+                        + "one source never uses another" + HOW_TO_FIX)
                 .check(classes);
     }
 

@@ -84,11 +84,22 @@ final class CliProcess {
         return start(args).await(timeout);
     }
 
+    /** Runs {@code lifeboat ARGS} without {@code --repo}, for commands that take none ({@code demo}). */
+    CliResult runWithoutRepository(String... args) {
+        return start(false, args).await(timeout);
+    }
+
     /** Starts {@code lifeboat ARGS --repo REPOSITORY} and returns at once. */
     Running start(String... args) {
+        return start(true, args);
+    }
+
+    private Running start(boolean withRepository, String... args) {
         List<String> cliArgs = new ArrayList<>(List.of(args));
-        cliArgs.add("--repo");
-        cliArgs.add(repository.toString());
+        if (withRepository) {
+            cliArgs.add("--repo");
+            cliArgs.add(repository.toString());
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
