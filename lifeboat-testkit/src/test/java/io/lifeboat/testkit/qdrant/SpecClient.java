@@ -202,6 +202,8 @@ final class SpecClient {
         }
         if (reply.contentType().startsWith("application/json")) {
             resp.withBody(reply.text());
+        } else if (reply.body().length > 0) {
+            resp.withBody(reply.body());
         }
         ValidationReport report = validator().validate(req.build(), resp.build());
         return report.getMessages().stream()
