@@ -188,21 +188,24 @@ final class SnapshotsApi {
                         throw new QdrantStandIn.ConnectionReset();
                     }
                 }
+                if (rate > 0) {
+                    pace(start, sent + n, rate); // before the write, so the last byte arrives on time too
+                }
                 in.readNBytes(buf, 0, n);
                 out.write(buf, 0, n);
                 sent += n;
-                if (rate > 0) {
-                    long due = start + sent * 1_000_000_000L / rate;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        try {
-                            Thread.sleep(Duration.ofNanos(wait));
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new QdrantStandIn.ConnectionReset();
-                        }
-                    }
-                }
+            }
+        }
+    }
+
+    private static void pace(long startNanos, long bytes, long rate) {
+        long wait = startNanos + bytes * 1_000_000_000L / rate - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QdrantStandIn.ConnectionReset();
             }
         }
     }
