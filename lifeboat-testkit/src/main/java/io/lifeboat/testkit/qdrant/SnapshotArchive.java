@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +39,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * recovered into the stand-in.
  *
  * <p>{@code points.bin}, big-endian, one record per point: id kind (0 number, 1 UUID), the id
- * (8 or 16 bytes), the number of vectors, then per vector its name (modified UTF-8 as
- * {@link DataOutputStream#writeUTF}), dimension and float32 values, then the payload as JSON
+ * (8 or 16 bytes), the number of vectors (u16), then per vector its name (u16 length and
+ * UTF-8), dimension (u32) and float32 values, then the payload as JSON
  * (length, -1 for none, and UTF-8 bytes). A segment holds at most {@link #SEGMENT_BYTES} so
  * that writing a snapshot needs bounded memory. Given the same points, config and time, the
  * archive is byte for byte the same, as an unchanged collection's snapshot nearly is on a real
@@ -96,11 +95,12 @@ public final class SnapshotArchive {
     private static void writeSegments(TarArchiveOutputStream tar, String dir, List<Point> points, Instant time)
             throws IOException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
-        DataOutputStream data = new DataOutputStream(buffer);
+        ByteBuffer record = ByteBuffer.allocate(1 << 16);
         int segment = 0;
         int inSegment = 0;
         for (Point p : points) {
-            writePoint(data, p);
+            record = encode(p, record);
+            buffer.write(record.array(), 0, record.position());
             inSegment++;
             if (buffer.size() >= SEGMENT_BYTES) {
                 segment(tar, dir, segment++, inSegment, buffer, time);
@@ -120,7 +120,7 @@ public final class SnapshotArchive {
                 + "}").getBytes(StandardCharsets.UTF_8), time);
         TarArchiveEntry e = new TarArchiveEntry(seg + "points.bin");
         e.setSize(buffer.size());
-        e.setModTime(time.toEpochMilli());
+        e.setModTime(time.getEpochSecond() * 1000); // whole seconds: no PAX header for the fraction
         e.setMode(0100644);
         tar.putArchiveEntry(e);
         buffer.writeTo(tar);
@@ -128,38 +128,40 @@ public final class SnapshotArchive {
         buffer.reset();
     }
 
-    private static void writePoint(DataOutputStream out, Point p) throws IOException {
-        switch (p.id()) {
-            case PointId.Num n -> {
-                out.writeByte(0);
-                out.writeLong(n.value());
-            }
-            case PointId.Uuid u -> {
-                out.writeByte(1);
-                out.writeLong(u.value().getMostSignificantBits());
-                out.writeLong(u.value().getLeastSignificantBits());
-            }
-        }
-        out.writeShort(p.vectors().size());
+    /** One point record into {@code b} (cleared first; replaced by a larger buffer when needed). */
+    private static ByteBuffer encode(Point p, ByteBuffer b) throws IOException {
+        byte[] payload = p.payload() == null ? null : JSON.writeValueAsBytes(p.payload());
+        int size = 1 + 16 + 2 + 4 + (payload == null ? 0 : payload.length);
         for (Map.Entry<String, float[]> v : p.vectors().entrySet()) {
-            out.writeUTF(v.getKey());
-            out.writeInt(v.getValue().length);
-            for (float f : v.getValue()) {
-                out.writeFloat(f);
-            }
+            size += 2 + 3 * v.getKey().length() + 4 + 4 * v.getValue().length;
         }
-        if (p.payload() == null) {
-            out.writeInt(-1);
+        if (b.capacity() < size) {
+            b = ByteBuffer.allocate(Math.max(size, 2 * b.capacity()));
+        }
+        b.clear();
+        switch (p.id()) {
+            case PointId.Num n -> b.put((byte) 0).putLong(n.value());
+            case PointId.Uuid u -> b.put((byte) 1).putLong(u.value().getMostSignificantBits())
+                    .putLong(u.value().getLeastSignificantBits());
+        }
+        b.putShort((short) p.vectors().size());
+        for (Map.Entry<String, float[]> v : p.vectors().entrySet()) {
+            byte[] name = v.getKey().getBytes(StandardCharsets.UTF_8);
+            b.putShort((short) name.length).put(name).putInt(v.getValue().length);
+            b.asFloatBuffer().put(v.getValue());
+            b.position(b.position() + 4 * v.getValue().length);
+        }
+        if (payload == null) {
+            b.putInt(-1);
         } else {
-            byte[] json = JSON.writeValueAsBytes(p.payload());
-            out.writeInt(json.length);
-            out.write(json);
+            b.putInt(payload.length).put(payload);
         }
+        return b;
     }
 
     private static void directory(TarArchiveOutputStream tar, String name, Instant time) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
-        e.setModTime(time.toEpochMilli());
+        e.setModTime(time.getEpochSecond() * 1000); // whole seconds: no PAX header for the fraction
         e.setMode(040755);
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
@@ -168,7 +170,7 @@ public final class SnapshotArchive {
     private static void file(TarArchiveOutputStream tar, String name, byte[] content, Instant time) throws IOException {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setSize(content.length);
-        e.setModTime(time.toEpochMilli());
+        e.setModTime(time.getEpochSecond() * 1000); // whole seconds: no PAX header for the fraction
         e.setMode(0100644);
         tar.putArchiveEntry(e);
         tar.write(content);
@@ -191,7 +193,7 @@ public final class SnapshotArchive {
                 } else {
                     Matcher m = SEGMENT.matcher(name);
                     if (m.matches() && e.isFile()) {
-                        readPoints(new DataInputStream(tar), e.getSize(), points);
+                        readPoints(tar, e.getSize(), points);
                     }
                 }
             }
@@ -216,58 +218,54 @@ public final class SnapshotArchive {
         return name.startsWith("./") ? name.substring(2) : name;
     }
 
-    private static void readPoints(DataInputStream in, long size, Map<PointId, Point> into) throws IOException {
-        long[] read = {0};
+    private static void readPoints(InputStream in, long size, Map<PointId, Point> into) throws IOException {
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new MalformedSnapshotException("segment data: entry too large (" + size + " bytes)");
+        }
+        byte[] data = in.readNBytes((int) size);
+        if (data.length != size) {
+            throw new MalformedSnapshotException("Malformed tar archive: segment data ends early");
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
         try {
-            while (read[0] < size) {
-                Point p = readPoint(in, read);
+            while (b.hasRemaining()) {
+                Point p = decode(b);
                 into.put(p.id(), p);
             }
-        } catch (EOFException e) {
-            throw new MalformedSnapshotException("Malformed tar archive: segment data ends early");
+        } catch (BufferUnderflowException | IllegalArgumentException | ClassCastException e) {
+            throw new MalformedSnapshotException("segment data: malformed point record: " + e);
         }
     }
 
-    private static Point readPoint(DataInputStream in, long[] read) throws IOException {
-        int kind = in.readUnsignedByte();
+    private static Point decode(ByteBuffer b) throws IOException {
+        int kind = b.get();
         PointId id = switch (kind) {
-            case 0 -> {
-                read[0] += 9;
-                yield PointId.of(in.readLong());
-            }
-            case 1 -> {
-                read[0] += 17;
-                yield PointId.of(new UUID(in.readLong(), in.readLong()));
-            }
+            case 0 -> PointId.of(b.getLong());
+            case 1 -> PointId.of(new UUID(b.getLong(), b.getLong()));
             default -> throw new MalformedSnapshotException("segment data: unknown point id kind " + kind);
         };
-        int vectors = in.readUnsignedShort();
-        read[0] += 2;
+        int vectors = Short.toUnsignedInt(b.getShort());
         Map<String, float[]> v = new TreeMap<>();
         for (int i = 0; i < vectors; i++) {
-            String name = in.readUTF();
-            int dim = in.readInt();
-            if (dim < 0 || dim > 1 << 20) {
+            byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
+            b.get(name);
+            int dim = b.getInt();
+            if (dim < 0 || dim > b.remaining() / 4) {
                 throw new MalformedSnapshotException("segment data: bad vector dimension " + dim);
             }
             float[] f = new float[dim];
-            for (int j = 0; j < dim; j++) {
-                f[j] = in.readFloat();
-            }
-            v.put(name, f);
-            read[0] += 2 + name.getBytes(StandardCharsets.UTF_8).length + 4 + 4L * dim;
+            b.asFloatBuffer().get(f);
+            b.position(b.position() + 4 * dim);
+            v.put(new String(name, StandardCharsets.UTF_8), f);
         }
-        int len = in.readInt();
-        read[0] += 4;
+        int len = b.getInt();
         ObjectNode payload = null;
         if (len >= 0) {
-            byte[] json = in.readNBytes(len);
-            if (json.length != len) {
-                throw new EOFException();
+            if (len > b.remaining()) {
+                throw new MalformedSnapshotException("segment data: payload runs past the segment");
             }
-            read[0] += len;
-            JsonNode node = JSON.readTree(json);
-            payload = (ObjectNode) node;
+            payload = (ObjectNode) JSON.readTree(b.array(), b.position(), len);
+            b.position(b.position() + len);
         }
         return new Point(id, v, payload);
     }
