@@ -3,6 +3,12 @@ package io.lifeboat.testkit.qdrant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lifeboat.testkit.qdrant.SpecClient.Reply;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -104,6 +110,24 @@ class QdrantAuthTest {
         assertThat(qdrant.snapshotFiles()).hasSize(1);
         assertThat(admin.upload("/collections/copy/snapshots/upload?priority=snapshot", file, true).status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void readOnlyUploadIsRefusedBeforeTheBodyArrives() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), qdrant.url().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /collections/copy/snapshots/upload?priority=snapshot HTTP/1.1\r\nHost: localhost\r\n"
+                    + "api-key: " + READ_ONLY + "\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                    + "Content-Length: 1000000000\r\n\r\n--x\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String status = in.readLine();
+
+            assertThat(status).as("answered while 1 GB of body is still to come").isEqualTo("HTTP/1.1 403 Forbidden");
+        }
+        assertThat(qdrant.collection("copy")).isEmpty();
     }
 
     @Test
