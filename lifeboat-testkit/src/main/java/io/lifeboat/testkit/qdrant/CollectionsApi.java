@@ -52,7 +52,7 @@ final class CollectionsApi {
                 default -> throw ApiError.plain(405, "");
             }
         } else if (s.size() == 4 && s.get(2).equals("points") && m.equals("POST")) {
-            Collection c = existing(name);
+            QdrantCollection c = existing(name);
             switch (s.get(3)) {
                 case "scroll" -> scroll(call, c);
                 case "count" -> count(call, c);
@@ -61,7 +61,7 @@ final class CollectionsApi {
                 default -> throw ApiError.plain(404, "");
             }
         } else if (s.size() == 4 && s.get(2).equals("points") && m.equals("GET")) {
-            Collection c = existing(name);
+            QdrantCollection c = existing(name);
             PointId id = parseId(s.get(3));
             Point p = c.get(id).orElseThrow(() -> ApiError.notFound("No point with id " + id + " found"));
             call.ok(PointJson.record(p, null, true, F.booleanNode(true), c.config()));
@@ -70,8 +70,8 @@ final class CollectionsApi {
         }
     }
 
-    private Collection existing(String name) {
-        Collection c = server.collections.get(name);
+    private QdrantCollection existing(String name) {
+        QdrantCollection c = server.collections.get(name);
         if (c == null) {
             throw ApiError.collectionNotFound(name);
         }
@@ -91,13 +91,13 @@ final class CollectionsApi {
             throw new ApiError(422, "Validation error in path parameters: [name: collection name is invalid]", false);
         }
         CollectionConfig cfg = CollectionConfig.parseCreate(call.json());
-        if (server.collections.putIfAbsent(name, new Collection(name, cfg)) != null) {
+        if (server.collections.putIfAbsent(name, new QdrantCollection(name, cfg)) != null) {
             throw new ApiError(409, "Wrong input: Collection `" + name + "` already exists!", false);
         }
         call.ok(true);
     }
 
-    private static ObjectNode info(Collection c) {
+    private static ObjectNode info(QdrantCollection c) {
         ObjectNode r = F.objectNode();
         r.put("status", "green");
         r.put("optimizer_status", "ok");
@@ -109,7 +109,7 @@ final class CollectionsApi {
         return r;
     }
 
-    private static void upsert(Call call, Collection c) throws IOException {
+    private static void upsert(Call call, QdrantCollection c) throws IOException {
         boolean wait = call.flag("wait", false);
         List<Point> points = PointJson.parseUpsert(call.json(), c.config());
         long op = c.upsert(points);
@@ -119,7 +119,7 @@ final class CollectionsApi {
         call.ok(r);
     }
 
-    private static void delete(Call call, Collection c) throws IOException {
+    private static void delete(Call call, QdrantCollection c) throws IOException {
         boolean wait = call.flag("wait", false);
         JsonNode body = call.json();
         List<PointId> ids = new ArrayList<>();
@@ -138,7 +138,7 @@ final class CollectionsApi {
         call.ok(r);
     }
 
-    private static void retrieve(Call call, Collection c) throws IOException {
+    private static void retrieve(Call call, QdrantCollection c) throws IOException {
         JsonNode body = call.json();
         if (!body.path("ids").isArray()) {
             throw ApiError.badRequest("Json deserialize error: missing field `ids`");
@@ -162,7 +162,7 @@ final class CollectionsApi {
         return n.asInt();
     }
 
-    private static void scroll(Call call, Collection c) throws IOException {
+    private static void scroll(Call call, QdrantCollection c) throws IOException {
         JsonNode body = call.json();
         int limit = limit(body, "limit", 10);
         PointId offset = body.hasNonNull("offset") ? PointId.parse(body.get("offset")) : null;
@@ -176,7 +176,7 @@ final class CollectionsApi {
         call.ok(r);
     }
 
-    private static void count(Call call, Collection c) throws IOException {
+    private static void count(Call call, QdrantCollection c) throws IOException {
         JsonNode body = call.json();
         ObjectNode r = F.objectNode();
         r.put("count", c.count(Filter.parse(body.get("filter"))));
@@ -184,7 +184,7 @@ final class CollectionsApi {
     }
 
     /** Query: nearest to a vector or to a point's vector (exact, by brute force), or points in id order. */
-    private static void query(Call call, Collection c) throws IOException {
+    private static void query(Call call, QdrantCollection c) throws IOException {
         JsonNode body = call.json();
         int limit = limit(body, "limit", 10);
         int offset = limit(body, "offset", 0);
@@ -234,7 +234,7 @@ final class CollectionsApi {
         call.ok(r);
     }
 
-    private static ObjectNode scored(Point p, float score, JsonNode body, Collection c) {
+    private static ObjectNode scored(Point p, float score, JsonNode body, QdrantCollection c) {
         ObjectNode r = PointJson.record(p, body.get("with_payload"), false, body.get("with_vector"), c.config());
         r.put("version", 0);
         r.put("score", score);

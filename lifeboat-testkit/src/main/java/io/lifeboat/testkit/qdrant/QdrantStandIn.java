@@ -39,7 +39,7 @@ public final class QdrantStandIn implements AutoCloseable {
     private static final Set<String> OPEN_PATHS = Set.of("/", "/healthz", "/livez", "/readyz");
 
     final StandInConfig config;
-    final Map<String, Collection> collections = new ConcurrentHashMap<>();
+    final Map<String, QdrantCollection> collections = new ConcurrentHashMap<>();
     final SnapshotStore store;
     private final Faults faults = new Faults();
     private final List<String> requestLog = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -90,13 +90,13 @@ public final class QdrantStandIn implements AutoCloseable {
     }
 
     /** A collection's current state, if it exists. */
-    public Optional<Collection> collection(String name) {
+    public Optional<QdrantCollection> collection(String name) {
         return Optional.ofNullable(collections.get(name));
     }
 
     /** Creates a collection directly (tests set up data without HTTP); fails if it exists. */
-    public Collection createCollection(String name, CollectionConfig cfg) {
-        Collection c = new Collection(name, cfg);
+    public QdrantCollection createCollection(String name, CollectionConfig cfg) {
+        QdrantCollection c = new QdrantCollection(name, cfg);
         if (collections.putIfAbsent(name, c) != null) {
             throw new IllegalStateException("collection " + name + " exists");
         }

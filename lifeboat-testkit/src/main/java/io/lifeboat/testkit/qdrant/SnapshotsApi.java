@@ -72,8 +72,8 @@ final class SnapshotsApi {
         }
     }
 
-    private Collection existing(String name) {
-        Collection c = server.collections.get(name);
+    private QdrantCollection existing(String name) {
+        QdrantCollection c = server.collections.get(name);
         if (c == null) {
             throw ApiError.collectionNotFound(name);
         }
@@ -81,7 +81,7 @@ final class SnapshotsApi {
     }
 
     private void create(Call call, String name) throws IOException {
-        Collection c = existing(name);
+        QdrantCollection c = existing(name);
         boolean wait = call.flag("wait", true);
         Instant now = server.config.clock().instant();
         List<Point> points = c.points();
@@ -294,14 +294,14 @@ final class SnapshotsApi {
         try (InputStream in = Files.newInputStream(file)) {
             contents = SnapshotArchive.read(in);
         }
-        Collection current = server.collections.get(name);
+        QdrantCollection current = server.collections.get(name);
         if (current != null) {
             String why = contents.config().incompatibilityWith(current.config());
             if (why != null) {
                 throw ApiError.badRequest("Bad request: Snapshot is not compatible with existing collection: " + why);
             }
         }
-        Collection fresh = new Collection(name, contents.config());
+        QdrantCollection fresh = new QdrantCollection(name, contents.config());
         fresh.upsert(contents.points());
         server.collections.put(name, fresh);
         server.recordRecoveryPriority(priority);

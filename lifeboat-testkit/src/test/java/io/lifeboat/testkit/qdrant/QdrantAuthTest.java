@@ -36,7 +36,7 @@ class QdrantAuthTest {
         anonymous = new SpecClient(qdrant.url());
         admin = anonymous.with("api-key", KEY);
         reader = anonymous.with("api-key", READ_ONLY);
-        Collection c = qdrant.createCollection("docs", CollectionConfig.single(4, "Dot"));
+        QdrantCollection c = qdrant.createCollection("docs", CollectionConfig.single(4, "Dot"));
         c.upsert(QdrantData.points(new Random(1), 20, c.config()));
     }
 

@@ -25,7 +25,7 @@ class QdrantFaultsTest {
     void start() {
         qdrant = QdrantStandIn.start();
         client = new SpecClient(qdrant.url());
-        Collection c = qdrant.createCollection("docs", CollectionConfig.single(64, "Dot"));
+        QdrantCollection c = qdrant.createCollection("docs", CollectionConfig.single(64, "Dot"));
         c.upsert(QdrantData.points(new Random(5), 3000, c.config()));
     }
 

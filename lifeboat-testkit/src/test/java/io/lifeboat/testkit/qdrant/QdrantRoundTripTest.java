@@ -178,7 +178,7 @@ class QdrantRoundTripTest {
             SpecClient client = new SpecClient(qdrant.url());
             int collections = 6;
             for (int i = 0; i < collections; i++) {
-                Collection c = qdrant.createCollection("c" + i, CollectionConfig.single(16, "Euclid"));
+                QdrantCollection c = qdrant.createCollection("c" + i, CollectionConfig.single(16, "Euclid"));
                 c.upsert(QdrantData.points(new Random(i), 2000, c.config()));
             }
             ExecutorService pool = Executors.newFixedThreadPool(12);

@@ -35,7 +35,7 @@ class QdrantSnapshotApiTest {
     void start() {
         qdrant = QdrantStandIn.start(StandInConfig.defaults().withClock(Clock.fixed(NOW, ZoneOffset.UTC)));
         client = new SpecClient(qdrant.url());
-        Collection docs = qdrant.createCollection("docs", CollectionConfig.named(Map.of(
+        QdrantCollection docs = qdrant.createCollection("docs", CollectionConfig.named(Map.of(
                 "text", new VectorParams(8, "Cosine"), "image", new VectorParams(3, "Dot"))));
         docs.upsert(QdrantData.points(new Random(7), 500, docs.config()));
     }
@@ -203,7 +203,7 @@ class QdrantSnapshotApiTest {
     @Test
     void uploadOverwritesACompatibleCollection() throws Exception {
         Path file = download("docs", createSnapshot("docs").path("name").asText());
-        Collection docs = qdrant.collection("docs").orElseThrow();
+        QdrantCollection docs = qdrant.collection("docs").orElseThrow();
         List<Point> original = docs.points();
         docs.upsert(QdrantData.points(new Random(99), 50, docs.config()).stream()
                 .map(p -> new Point(PointId.of(UUID.randomUUID()), p.vectors(), p.payload())).toList());
@@ -225,7 +225,7 @@ class QdrantSnapshotApiTest {
         Reply up = client.upload("/collections/later/snapshots/upload?wait=false&priority=snapshot", file, true);
 
         assertThat(up.status()).isEqualTo(202);
-        QdrantData.await(() -> qdrant.collection("later").map(Collection::size).orElse(0) == 500);
+        QdrantData.await(() -> qdrant.collection("later").map(QdrantCollection::size).orElse(0) == 500);
     }
 
     @Test

@@ -63,7 +63,7 @@ class SampleSnapshotTest {
     @Test
     void standInShardDirectoriesHoldTheSameFilesAsARealShard() throws Exception {
         try (QdrantStandIn qdrant = QdrantStandIn.start()) {
-            Collection c = qdrant.createCollection("docs", CollectionConfig.single(4, "Dot").withShards(2));
+            QdrantCollection c = qdrant.createCollection("docs", CollectionConfig.single(4, "Dot").withShards(2));
             c.upsert(QdrantData.points(new Random(2), 100, c.config()));
             SpecClient client = new SpecClient(qdrant.url());
             String name = client.post("/collections/docs/snapshots?wait=true", null).result().path("name").asText();

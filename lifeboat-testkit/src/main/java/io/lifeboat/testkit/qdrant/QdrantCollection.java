@@ -15,14 +15,14 @@ import java.util.function.Predicate;
  * readers or one writer. Points are immutable, so a reader's copy of the list stays valid while
  * writers go on (that is how a snapshot sees one consistent state).
  */
-public final class Collection {
+public final class QdrantCollection {
     private final String name;
     private final CollectionConfig config;
     private final TreeMap<PointId, Point> points = new TreeMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final AtomicLong operations = new AtomicLong();
 
-    Collection(String name, CollectionConfig config) {
+    QdrantCollection(String name, CollectionConfig config) {
         this.name = name;
         this.config = config;
     }
