@@ -53,7 +53,7 @@ public record S3StorageConfig(String bucket, String prefix, URI endpoint, boolea
     /** Storage classes whose objects cannot be read at once: a repository must always be readable. */
     private static final Set<String> ARCHIVE_CLASSES = Set.of("GLACIER", "DEEP_ARCHIVE");
     /** AWS bucket naming plus upper case and underscores, which old buckets and some servers allow. */
-    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,254}");
+    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
     /** Server-side encryption (by the server, on top of Lifeboat's own encryption). */
     public enum Sse {

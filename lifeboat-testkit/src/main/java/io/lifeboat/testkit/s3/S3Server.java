@@ -54,6 +54,11 @@ public final class S3Server implements AutoCloseable {
 
     /** A server keeping objects as files under {@code directory} (created when missing). */
     public static S3Server start(Path directory) {
+        try {
+            java.nio.file.Files.createDirectories(directory);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + directory, e);
+        }
         Properties p = new Properties();
         p.setProperty("jclouds.filesystem.basedir", directory.toAbsolutePath().toString());
         p.setProperty("s3proxy.filesystem.basedir", directory.toAbsolutePath().toString());
