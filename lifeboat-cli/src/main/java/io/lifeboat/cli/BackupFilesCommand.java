@@ -45,6 +45,12 @@ final class BackupFilesCommand implements Callable<Integer> {
     @Option(names = "--one-file-system", description = "Do not cross file system boundaries.")
     boolean oneFileSystem;
 
+    @Option(names = "--mirror", paramLabel = "LOCATION", description = "After the backup, copy every snapshot this copy target lacks into it (repeatable; also $LIFEBOAT_MIRRORS). A failing mirror is reported, never fails the backup.")
+    List<String> mirrors = new ArrayList<>();
+
+    @Option(names = "--password-file2", paramLabel = "FILE", description = "Password of the mirrors. Default: $LIFEBOAT_PASSWORD2.")
+    Path passwordFile2;
+
     BackupFilesCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -56,17 +62,20 @@ final class BackupFilesCommand implements Callable<Integer> {
         ProgressListener progress = ctx.progress(options);
         BackupResult result;
         Optional<RequestCounts> requests;
+        List<MirrorCopies.Outcome> mirrored;
         try (Repository repo = ctx.open(options)) {
             result = new Backup(repo, ctx.version).run(source, new BackupOptions(tags, force, null), progress);
             requests = repo.storage().requestCounts();
+            mirrored = MirrorCopies.run(ctx, options, passwordFile2, repo, MirrorCopies.locations(ctx, mirrors), progress);
         } finally {
             CliContext.finishProgress(progress);
         }
-        render(ctx, options, result, requests);
+        render(ctx, options, result, requests, mirrored);
         return result.partial() ? ErrorCode.PARTIAL.exitCode() : 0;
     }
 
-    static void render(CliContext ctx, GlobalOptions options, BackupResult result, Optional<RequestCounts> requests) {
+    static void render(CliContext ctx, GlobalOptions options, BackupResult result, Optional<RequestCounts> requests,
+            List<MirrorCopies.Outcome> mirrored) {
         SnapshotStats st = result.snapshot().stats();
         result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
         if (options.json) {
@@ -76,6 +85,7 @@ final class BackupFilesCommand implements Callable<Integer> {
             m.put("warnings", result.warnings());
             m.put("stale_locks", result.staleLocks());
             m.put("storage_requests", RequestsJson.of(requests));
+            m.put("mirrors", mirrored.stream().map(MirrorCopies.Outcome::json).toList());
             Output.json(ctx.out, m);
             return;
         }
@@ -85,6 +95,7 @@ final class BackupFilesCommand implements Callable<Integer> {
         ctx.out.printf("  read: %s, added: %s (%s stored) in %d new blobs, %.1fs%n", Sizes.human(st.bytesRead()),
                 Sizes.human(st.bytesAdded()), Sizes.human(st.storedBytesAdded()), st.blobsAdded(), st.durationMillis() / 1000.0);
         RequestsJson.line(requests).ifPresent(l -> ctx.out.println("  storage requests: " + l));
+        MirrorCopies.print(ctx, mirrored);
         if (result.partial()) {
             ctx.out.printf("  %d item(s) could not be read; the snapshot is partial (exit code %d)%n",
                     result.warnings().size(), ErrorCode.PARTIAL.exitCode());

@@ -35,13 +35,27 @@ public final class Main {
      */
     static StorageRegistry defaultStorages(Map<String, String> env) {
         return new StorageRegistry(List.of(
-                retrying(new S3StorageFactory(env), S3_RETRIES),
+                retrying(new S3StorageFactory(env), s3Retries(env)),
                 retrying(new LocalStorageFactory(), RetryingStorageConfig.defaults())));
     }
 
     /** 8 attempts, 0.5 s doubling to 20 s: up to about a minute of waiting in all. */
     static final RetryingStorageConfig S3_RETRIES =
             new RetryingStorageConfig(8, java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(20));
+
+    /** {@link #S3_RETRIES}, with the number of attempts from {@code LIFEBOAT_S3_MAX_ATTEMPTS} when set. */
+    static RetryingStorageConfig s3Retries(Map<String, String> env) {
+        String attempts = env.get("LIFEBOAT_S3_MAX_ATTEMPTS");
+        if (attempts == null || attempts.isBlank()) {
+            return S3_RETRIES;
+        }
+        try {
+            return S3_RETRIES.withMaxAttempts(Integer.parseInt(attempts.trim()));
+        } catch (NumberFormatException e) {
+            throw new LifeboatException(ErrorCode.USAGE, "LIFEBOAT_S3_MAX_ATTEMPTS must be a whole number, got '"
+                    + attempts + "'", "e.g. LIFEBOAT_S3_MAX_ATTEMPTS=8 (the default)");
+        }
+    }
 
     private static StorageFactory retrying(StorageFactory f, RetryingStorageConfig retries) {
         return new StorageFactory() {

@@ -98,7 +98,7 @@ class ArchitectureTest {
 
     @Test
     void useCasesDoNotDependOnEachOther() {
-        for (String uc : new String[] {"backup", "restore", "check", "listing"}) {
+        for (String uc : new String[] {"backup", "restore", "check", "listing", "copy"}) {
             noClasses().that().resideInAPackage("io.lifeboat.engine." + uc + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(otherUseCases(uc))
                     .because("each use case package is one job; share code through the repository or core")
@@ -107,7 +107,7 @@ class ArchitectureTest {
     }
 
     private static String[] otherUseCases(String uc) {
-        return java.util.stream.Stream.of("backup", "restore", "check", "listing")
+        return java.util.stream.Stream.of("backup", "restore", "check", "listing", "copy")
                 .filter(u -> !u.equals(uc))
                 .map(u -> "io.lifeboat.engine." + u + "..")
                 .toArray(String[]::new);
