@@ -270,7 +270,7 @@ public final class S3Storage implements Storage {
         }
     }
 
-    private PutObjectRequest putRequest(String key, byte[] content, Handle handle, String ifNoneMatch) {
+    PutObjectRequest putRequest(String key, byte[] content, Handle handle, String ifNoneMatch) {
         PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(config.bucket()).key(key)
                 .contentLength((long) content.length)
                 .contentMD5(md5(content, 0, content.length))

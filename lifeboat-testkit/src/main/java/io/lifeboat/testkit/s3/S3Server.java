@@ -178,6 +178,32 @@ public final class S3Server implements AutoCloseable {
     }
 
     /**
+     * Runs a server for benchmarks and manual tests until stdin closes:
+     * {@code S3Server DIRECTORY BUCKET ENV_FILE}. Objects live under DIRECTORY; the environment
+     * that points Lifeboat at the server (keys included) is written to ENV_FILE (mode 0600) as
+     * {@code export NAME=VALUE} lines, never to stdout or the command line.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: S3Server DIRECTORY BUCKET ENV_FILE");
+            System.exit(2);
+        }
+        try (S3Server server = start(Path.of(args[0]))) {
+            server.createBucket(args[1]);
+            Path envFile = Path.of(args[2]);
+            java.nio.file.Files.deleteIfExists(envFile);
+            java.nio.file.Files.createFile(envFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            StringBuilder lines = new StringBuilder();
+            server.environment().forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+            java.nio.file.Files.writeString(envFile, lines);
+            System.out.println("S3 server on " + server.endpoint() + ", bucket " + args[1] + "; stop with EOF on stdin");
+            System.out.flush();
+            System.in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+    }
+
+    /**
      * S3Proxy's file stores write an upload to {@code <key>-<random UUID>} beside the key and
      * rename it when complete; their listings show that temporary meanwhile, with a partial size.
      * Real S3 never lists an object before it is complete, so this store hides those names.
