@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.progress.ProgressListener;
+import io.lifeboat.core.storage.RequestCounts;
 import io.lifeboat.engine.backup.Backup;
 import io.lifeboat.engine.backup.BackupOptions;
 import io.lifeboat.engine.backup.BackupResult;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +45,12 @@ final class BackupFilesCommand implements Callable<Integer> {
     @Option(names = "--one-file-system", description = "Do not cross file system boundaries.")
     boolean oneFileSystem;
 
+    @Option(names = "--mirror", paramLabel = "LOCATION", description = "After the backup, copy every snapshot this copy target lacks into it (repeatable; also $LIFEBOAT_MIRRORS). A failing mirror is reported, never fails the backup.")
+    List<String> mirrors = new ArrayList<>();
+
+    @Option(names = "--password-file2", paramLabel = "FILE", description = "Password of the mirrors. Default: $LIFEBOAT_PASSWORD2.")
+    Path passwordFile2;
+
     BackupFilesCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -53,16 +61,21 @@ final class BackupFilesCommand implements Callable<Integer> {
         FilesSource source = new FilesSource(new FilesSourceConfig(absolute, excludes, oneFileSystem));
         ProgressListener progress = ctx.progress(options);
         BackupResult result;
+        Optional<RequestCounts> requests;
+        List<MirrorCopies.Outcome> mirrored;
         try (Repository repo = ctx.open(options)) {
             result = new Backup(repo, ctx.version).run(source, new BackupOptions(tags, force, null), progress);
+            requests = repo.storage().requestCounts();
+            mirrored = MirrorCopies.run(ctx, options, passwordFile2, repo, MirrorCopies.locations(ctx, mirrors), progress);
         } finally {
             CliContext.finishProgress(progress);
         }
-        render(ctx, options, result);
+        render(ctx, options, result, requests, mirrored);
         return result.partial() ? ErrorCode.PARTIAL.exitCode() : 0;
     }
 
-    static void render(CliContext ctx, GlobalOptions options, BackupResult result) {
+    static void render(CliContext ctx, GlobalOptions options, BackupResult result, Optional<RequestCounts> requests,
+            List<MirrorCopies.Outcome> mirrored) {
         SnapshotStats st = result.snapshot().stats();
         result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
         if (options.json) {
@@ -71,6 +84,8 @@ final class BackupFilesCommand implements Callable<Integer> {
             m.put("partial", result.partial());
             m.put("warnings", result.warnings());
             m.put("stale_locks", result.staleLocks());
+            m.put("storage_requests", RequestsJson.of(requests));
+            m.put("mirrors", mirrored.stream().map(MirrorCopies.Outcome::json).toList());
             Output.json(ctx.out, m);
             return;
         }
@@ -79,6 +94,8 @@ final class BackupFilesCommand implements Callable<Integer> {
         ctx.out.printf("  files: %d (%d unchanged), directories: %d%n", st.files(), st.unchangedFiles(), st.directories());
         ctx.out.printf("  read: %s, added: %s (%s stored) in %d new blobs, %.1fs%n", Sizes.human(st.bytesRead()),
                 Sizes.human(st.bytesAdded()), Sizes.human(st.storedBytesAdded()), st.blobsAdded(), st.durationMillis() / 1000.0);
+        RequestsJson.line(requests).ifPresent(l -> ctx.out.println("  storage requests: " + l));
+        MirrorCopies.print(ctx, mirrored);
         if (result.partial()) {
             ctx.out.printf("  %d item(s) could not be read; the snapshot is partial (exit code %d)%n",
                     result.warnings().size(), ErrorCode.PARTIAL.exitCode());

@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.progress.ProgressListener;
+import io.lifeboat.core.storage.RequestCounts;
 import io.lifeboat.engine.check.Check;
 import io.lifeboat.engine.check.CheckOptions;
 import io.lifeboat.engine.check.CheckResult;
@@ -11,6 +12,7 @@ import io.lifeboat.repository.Repository;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +39,10 @@ final class CheckCommand implements Callable<Integer> {
         CheckOptions opts = readData == null ? CheckOptions.STRUCTURE : new CheckOptions(true, percent(readData));
         ProgressListener progress = ctx.progress(options);
         CheckResult r;
+        Optional<RequestCounts> requests;
         try (Repository repo = ctx.open(options)) {
             r = new Check(repo, new SecureRandom()).run(opts, progress);
+            requests = repo.storage().requestCounts();
         } finally {
             CliContext.finishProgress(progress);
         }
@@ -54,6 +58,7 @@ final class CheckCommand implements Callable<Integer> {
             m.put("problems", r.problems().stream().map(p -> Map.of("object", p.object(), "message", p.message(),
                     "affected_snapshots", p.affectedSnapshots())).toList());
             m.put("notes", r.notes());
+            m.put("storage_requests", RequestsJson.of(requests));
             Output.json(ctx.out, m);
         } else {
             ctx.out.printf("checked %d snapshots, %d index files, %d packs, %d blobs%n", r.snapshots(), r.indexFiles(),

@@ -67,6 +67,17 @@ public final class CliContext {
         }
     }
 
+    /** Opens the repository at {@code location} (not the one of the options) with a password the caller holds. */
+    Repository openAt(String location, GlobalOptions o, char[] password) {
+        Storage storage = storages.open(location);
+        try {
+            return Repository.open(storage, password, client(o));
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
     /** Opens the repository named by the options with a password the caller holds (and zeroes). */
     Repository open(GlobalOptions o, char[] password) {
         Storage storage = storage(o);

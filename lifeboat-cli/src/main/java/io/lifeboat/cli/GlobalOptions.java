@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** Options every command accepts. */
 public final class GlobalOptions {
-    @Option(names = {"-r", "--repo"}, paramLabel = "LOCATION", description = "Repository location (a directory, or file:URL). Default: $LIFEBOAT_REPOSITORY.")
+    @Option(names = {"-r", "--repo"}, paramLabel = "LOCATION", description = "Repository location: a directory, a file: URL, or s3://BUCKET/PREFIX (S3 options: README). Default: $LIFEBOAT_REPOSITORY.")
     String repo;
 
     @Option(names = "--password-file", paramLabel = "FILE", description = "Read the repository password from FILE (first line). Default: $LIFEBOAT_PASSWORD, else a prompt on a terminal.")

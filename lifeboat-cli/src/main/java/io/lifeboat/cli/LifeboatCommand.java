@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
         description = "Backup and disaster recovery for PostgreSQL, Qdrant and files.",
         subcommands = {InitCommand.class, KeyCommand.class, BackupCommand.class, SnapshotsCommand.class,
                 LsCommand.class, RestoreCommand.class, ForgetCommand.class, PruneCommand.class, HoldCommand.class,
-                ReleaseCommand.class, HoldsCommand.class, CheckCommand.class, StatsCommand.class, UnlockCommand.class,
-                DemoCommand.class,
+                ReleaseCommand.class, HoldsCommand.class, CheckCommand.class, StatsCommand.class, CopyCommand.class,
+                UnlockCommand.class, DemoCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: docs/exit-codes.md. JSON output: docs/json.md."})
 final class LifeboatCommand {}

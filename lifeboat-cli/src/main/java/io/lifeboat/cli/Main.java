@@ -8,6 +8,7 @@ import io.lifeboat.core.storage.StorageFactory;
 import io.lifeboat.core.storage.StorageRegistry;
 import io.lifeboat.repository.ClientContext;
 import io.lifeboat.storage.local.LocalStorageFactory;
+import io.lifeboat.storage.s3.S3StorageFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,16 +24,40 @@ public final class Main {
 
     public static void main(String[] args) {
         CliContext ctx = new CliContext(System.getenv(), System.console(), System.out, System.err,
-                defaultStorages(), ClientContext.system(), version());
+                defaultStorages(System.getenv()), ClientContext.system(), version());
         System.exit(run(ctx, args));
     }
 
-    static StorageRegistry defaultStorages() {
-        List<StorageFactory> factories = List.of(new LocalStorageFactory());
-        return new StorageRegistry(factories.stream().map(Main::retrying).toList());
+    /**
+     * Every storage adapter, each wrapped in {@link RetryingStorage}. S3 gets more attempts and
+     * longer waits than a local disk: object stores throttle (503 SlowDown) for seconds at a time
+     * and ask clients to back off, while a local disk either recovers at once or not at all.
+     */
+    static StorageRegistry defaultStorages(Map<String, String> env) {
+        return new StorageRegistry(List.of(
+                retrying(new S3StorageFactory(env), s3Retries(env)),
+                retrying(new LocalStorageFactory(), RetryingStorageConfig.defaults())));
     }
 
-    private static StorageFactory retrying(StorageFactory f) {
+    /** 8 attempts, 0.5 s doubling to 20 s: up to about a minute of waiting in all. */
+    static final RetryingStorageConfig S3_RETRIES =
+            new RetryingStorageConfig(8, java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(20));
+
+    /** {@link #S3_RETRIES}, with the number of attempts from {@code LIFEBOAT_S3_MAX_ATTEMPTS} when set. */
+    static RetryingStorageConfig s3Retries(Map<String, String> env) {
+        String attempts = env.get("LIFEBOAT_S3_MAX_ATTEMPTS");
+        if (attempts == null || attempts.isBlank()) {
+            return S3_RETRIES;
+        }
+        try {
+            return S3_RETRIES.withMaxAttempts(Integer.parseInt(attempts.trim()));
+        } catch (NumberFormatException e) {
+            throw new LifeboatException(ErrorCode.USAGE, "LIFEBOAT_S3_MAX_ATTEMPTS must be a whole number, got '"
+                    + attempts + "'", "e.g. LIFEBOAT_S3_MAX_ATTEMPTS=8 (the default)");
+        }
+    }
+
+    private static StorageFactory retrying(StorageFactory f, RetryingStorageConfig retries) {
         return new StorageFactory() {
             @Override
             public String scheme() {
@@ -46,7 +71,7 @@ public final class Main {
 
             @Override
             public io.lifeboat.core.storage.Storage open(String location) {
-                return new RetryingStorage(f.open(location), RetryingStorageConfig.defaults());
+                return new RetryingStorage(f.open(location), retries);
             }
         };
     }

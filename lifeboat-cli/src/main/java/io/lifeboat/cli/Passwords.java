@@ -18,6 +18,9 @@ final class Passwords {
     static final String ENV = "LIFEBOAT_PASSWORD";
     static final String FILE_ENV = "LIFEBOAT_PASSWORD_FILE";
     static final String NEW_ENV = "LIFEBOAT_NEW_PASSWORD";
+    /** The second repository of a command with two ({@code copy --to}). */
+    static final String SECOND_ENV = "LIFEBOAT_PASSWORD2";
+    static final String SECOND_FILE_ENV = "LIFEBOAT_PASSWORD_FILE2";
 
     private final Map<String, String> env;
     private final Console console;
@@ -33,6 +36,19 @@ final class Passwords {
             file = Path.of(env.get(FILE_ENV));
         }
         return read(file, ENV, "repository password", false);
+    }
+
+    /**
+     * The password of the second repository ({@code copy --to}): {@code --password-file2},
+     * {@code LIFEBOAT_PASSWORD_FILE2}, {@code LIFEBOAT_PASSWORD2} or a prompt; asked twice when
+     * the repository is being created.
+     */
+    char[] second(Path file, boolean creating) {
+        if (file == null && env.get(SECOND_FILE_ENV) != null && !env.get(SECOND_FILE_ENV).isEmpty()) {
+            file = Path.of(env.get(SECOND_FILE_ENV));
+        }
+        return read(file, SECOND_ENV, creating ? "new password of the target repository"
+                : "password of the target repository", creating);
     }
 
     /** A new password (init, key add, key passwd): asked twice on a terminal. */

@@ -24,7 +24,7 @@ class ArchitectureTest {
                 .importPackages("io.lifeboat");
         // A rule over an empty class set passes vacuously: make sure every module was imported.
         for (String c : new String[] {"io.lifeboat.core.storage.Storage", "io.lifeboat.repository.Repository",
-                "io.lifeboat.storage.local.LocalStorage", "io.lifeboat.source.files.FilesSource",
+                "io.lifeboat.storage.local.LocalStorage", "io.lifeboat.storage.s3.S3Storage", "io.lifeboat.source.files.FilesSource",
                 "io.lifeboat.source.postgres.PostgresLogicalSource",
                 "io.lifeboat.engine.backup.Backup", "io.lifeboat.cli.Main"}) {
             org.assertj.core.api.Assertions.assertThat(classes.contain(c)).as("imported " + c).isTrue();
@@ -73,6 +73,28 @@ class ArchitectureTest {
     }
 
     @Test
+    void storageAdaptersNeverDependOnEachOther() {
+        noClasses().that().resideInAPackage("io.lifeboat.storage.local..")
+                .should().dependOnClassesThat().resideInAPackage("io.lifeboat.storage.s3..")
+                .because("each storage adapter stands alone; share code through io.lifeboat.core.storage" + HOW_TO_FIX)
+                .check(classes);
+        noClasses().that().resideInAPackage("io.lifeboat.storage.s3..")
+                .should().dependOnClassesThat().resideInAPackage("io.lifeboat.storage.local..")
+                .because("each storage adapter stands alone; share code through io.lifeboat.core.storage" + HOW_TO_FIX)
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheS3AdapterSeesTheAwsSdk() {
+        noClasses().that().resideInAPackage("io.lifeboat..")
+                .and().resideOutsideOfPackages("io.lifeboat.storage.s3..", "io.lifeboat.testkit..")
+                .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
+                .because("the AWS SDK is an implementation detail of lifeboat-storage-s3; elsewhere use "
+                        + "io.lifeboat.core.storage.Storage (and RequestCounts for request figures)" + HOW_TO_FIX)
+                .check(classes);
+    }
+
+    @Test
     void engineSeesNoConcreteAdapter() {
         noClasses().that().resideInAPackage("io.lifeboat.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.lifeboat.storage..", "io.lifeboat.source..",
@@ -83,7 +105,7 @@ class ArchitectureTest {
 
     @Test
     void useCasesDoNotDependOnEachOther() {
-        for (String uc : new String[] {"backup", "restore", "check", "listing"}) {
+        for (String uc : new String[] {"backup", "restore", "check", "listing", "copy"}) {
             noClasses().that().resideInAPackage("io.lifeboat.engine." + uc + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(otherUseCases(uc))
                     .because("each use case package is one job; share code through the repository or core")
@@ -92,7 +114,7 @@ class ArchitectureTest {
     }
 
     private static String[] otherUseCases(String uc) {
-        return java.util.stream.Stream.of("backup", "restore", "check", "listing")
+        return java.util.stream.Stream.of("backup", "restore", "check", "listing", "copy")
                 .filter(u -> !u.equals(uc))
                 .map(u -> "io.lifeboat.engine." + u + "..")
                 .toArray(String[]::new);

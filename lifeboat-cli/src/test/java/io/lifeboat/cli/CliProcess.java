@@ -34,12 +34,13 @@ final class CliProcess {
     private static final List<String> INHERITED_NOISE = List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
             "JDK_JAVA_OPTIONS", "LIFEBOAT_JAVA_OPTS");
 
-    private final Path repository;
+    /** The {@code --repo} argument: a directory path or a URL such as {@code s3://bucket/prefix}. */
+    private final String repository;
     private final Map<String, String> env;
     private final List<String> jvmOptions;
     private final Duration timeout;
 
-    private CliProcess(Path repository, Map<String, String> env, List<String> jvmOptions, Duration timeout) {
+    private CliProcess(String repository, Map<String, String> env, List<String> jvmOptions, Duration timeout) {
         this.repository = repository;
         this.env = Map.copyOf(env);
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -48,6 +49,11 @@ final class CliProcess {
 
     /** Commands against {@code repository} (passed as {@code --repo}), opened with {@code password}. */
     static CliProcess forRepository(Path repository, String password) {
+        return forLocation(repository.toString(), password);
+    }
+
+    /** Commands against a repository location such as {@code s3://bucket/prefix}. */
+    static CliProcess forLocation(String repository, String password) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LC_ALL", "C.UTF-8");
         env.put("LIFEBOAT_PROGRESS", "0");
@@ -66,6 +72,20 @@ final class CliProcess {
         return new CliProcess(repository, changed, jvmOptions, timeout);
     }
 
+    /** Sets several environment variables of the child. */
+    CliProcess withEnv(Map<String, String> variables) {
+        CliProcess p = this;
+        for (Map.Entry<String, String> e : variables.entrySet()) {
+            p = p.withEnv(e.getKey(), e.getValue());
+        }
+        return p;
+    }
+
+    /** The same commands against another repository location. */
+    CliProcess withLocation(String location) {
+        return new CliProcess(location, env, jvmOptions, timeout);
+    }
+
     /** JVM options for the child, e.g. {@code -Xmx256m}, placed before {@code -jar}. */
     CliProcess withJvmOptions(String... options) {
         return new CliProcess(repository, env, List.of(options), timeout);
@@ -75,7 +95,12 @@ final class CliProcess {
         return new CliProcess(repository, env, jvmOptions, t);
     }
 
+    /** The repository directory (for tests of local repositories). */
     Path repository() {
+        return Path.of(repository);
+    }
+
+    String location() {
         return repository;
     }
 

@@ -51,7 +51,7 @@ class RetentionCommandsTest {
     /** Three snapshots of one series on consecutive days, the middle one tagged {@code release}. */
     @BeforeEach
     void repositoryWithThreeSnapshots() {
-        try (Repository repo = Repository.init(Main.defaultStorages().open(repo()), "pw".toCharArray(), KdfParams.FAST,
+        try (Repository repo = Repository.init(Main.defaultStorages(Map.of()).open(repo()), "pw".toCharArray(), KdfParams.FAST,
                 1 << 20, client)) {
             for (int day = 0; day < 3; day++) {
                 ids.add(repo.saveSnapshot(new Snapshot(null, NOW.minus(Duration.ofDays(3 - day)), "host-a", "alice",
@@ -73,7 +73,7 @@ class RetentionCommandsTest {
         all.add(repo());
         CliContext ctx = new CliContext(Map.of("LIFEBOAT_PASSWORD", "pw"), null,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Main.defaultStorages(), client, "test");
+                Main.defaultStorages(Map.of()), client, "test");
         return Main.run(ctx, all.toArray(String[]::new));
     }
 

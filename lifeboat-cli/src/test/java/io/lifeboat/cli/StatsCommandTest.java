@@ -39,7 +39,7 @@ class StatsCommandTest {
         all.add(tmp.resolve("repo").toString());
         CliContext ctx = new CliContext(Map.of("LIFEBOAT_PASSWORD", "pw", "LIFEBOAT_NEW_PASSWORD", "pw"), null,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Main.defaultStorages(), client, "test");
+                Main.defaultStorages(Map.of()), client, "test");
         return Main.run(ctx, all.toArray(String[]::new));
     }
 

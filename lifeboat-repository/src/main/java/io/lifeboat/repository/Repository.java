@@ -91,6 +91,64 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
+     * Creates a repository that can receive copies of {@code source}'s snapshots: its master key
+     * has a new random encryption key (so neither repository's key opens the other) and the MAC
+     * key and chunker seed of {@code source}, so that blob ids, trees and snapshot ids are the same
+     * in both and {@code copy} moves only blobs the destination lacks. Pack size as in the source.
+     */
+    public static Repository initCopyTarget(Repository source, Storage storage, char[] password, KdfParams kdf,
+            ClientContext client) {
+        if (storage.stat(Handle.CONFIG).isPresent()) {
+            throw new LifeboatException(ErrorCode.ALREADY_EXISTS,
+                    "a repository already exists at " + storage.location(),
+                    "copy into it without --init (it must have been created as a copy target of the source)");
+        }
+        SecureRandom random = new SecureRandom();
+        MasterKey mk = source.masterKey.withNewEncryptionKey(random);
+        byte[] rid = new byte[32];
+        random.nextBytes(rid);
+        RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, Hex.encode(rid), client.clock().instant(),
+                source.config.packSize());
+        String keyId = KeyRing.write(mk, storage, password, kdf, client);
+        Repository repo = new Repository(storage, mk, config, client, keyId);
+        if (!storage.create(Handle.CONFIG, repo.codec.seal(config.toJson(), CONFIG_AAD))) {
+            storage.delete(Handle.of(ObjectKind.KEY, keyId));
+            throw new LifeboatException(ErrorCode.ALREADY_EXISTS,
+                    "a repository was created at " + storage.location() + " at the same time",
+                    "copy into it without --init, or choose another location");
+        }
+        return repo;
+    }
+
+    /**
+     * Whether {@code other} has the same MAC key and chunker seed: then a blob has the same id in
+     * both, and snapshots can be copied between them without re-chunking.
+     */
+    public boolean sharesChunkingWith(Repository other) {
+        return java.security.MessageDigest.isEqual(masterKey.macKey(), other.masterKey.macKey())
+                & java.security.MessageDigest.isEqual(masterKey.chunkerSeed(), other.masterKey.chunkerSeed());
+    }
+
+    /**
+     * A stored blob of this repository, re-encrypted for {@code target} (which must share the MAC
+     * key): authenticated here, not decompressed, sealed again there.
+     */
+    public byte[] resealBlobFor(Repository target, BlobId id, byte[] stored, int off, int len) {
+        return codec.resealFor(target.codec, id.bytes(), stored, off, len, "blob " + id.hex());
+    }
+
+    /**
+     * Writes snapshot {@code id} of this repository into {@code target} under the same id,
+     * re-encrypted with the target's key: the commit marker of a copied snapshot, to be written
+     * only after every blob it needs is indexed in the target.
+     */
+    public void copySnapshotTo(Repository target, SnapshotId id) {
+        Handle h = Handle.of(ObjectKind.SNAPSHOT, id.hex());
+        byte[] stored = storage.get(h);
+        target.storage.put(h, codec.resealFor(target.codec, SNAPSHOT_AAD, stored, 0, stored.length, "snapshot " + id.hex()));
+    }
+
+    /**
      * Opens a repository by trying the password against the key files. The master key is the one
      * that decrypts the config. While a master key rotation is unfinished, the password's key for
      * the previous master key is opened too, so that what is not re-encrypted yet stays readable.

@@ -126,6 +126,11 @@ public final class RetryingStorage implements Storage {
     }
 
     @Override
+    public Optional<RequestCounts> requestCounts() {
+        return delegate.requestCounts();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

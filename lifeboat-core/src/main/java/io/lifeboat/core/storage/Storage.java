@@ -54,6 +54,14 @@ public interface Storage extends AutoCloseable {
     /** Removes an object; succeeds when it is already gone. */
     void delete(Handle handle);
 
+    /**
+     * The requests this storage has sent to a remote server since it was opened, for storages
+     * that bill per request (S3); empty for those that do not count (a local directory).
+     */
+    default Optional<RequestCounts> requestCounts() {
+        return Optional.empty();
+    }
+
     /** Releases connections and file handles; the storage is unusable afterwards. */
     @Override
     void close();

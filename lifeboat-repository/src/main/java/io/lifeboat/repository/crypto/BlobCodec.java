@@ -184,6 +184,21 @@ public final class BlobCodec {
         return aead.seal(aad.clone(), body, 0, body.length);
     }
 
+    /**
+     * Re-encrypts a stored blob or sealed object for another repository: authenticates
+     * {@code stored[off, off+len)} with this codec's key(s) and seals the same body (still
+     * compressed) with {@code target}'s key and a fresh nonce. For {@code copy} between
+     * repositories that share the MAC key (so blob ids, the associated data, stay valid).
+     *
+     * @throws LifeboatException {@link ErrorCode#DAMAGED_DATA} naming the object when the source
+     *     bytes do not authenticate
+     */
+    public byte[] resealFor(BlobCodec target, byte[] aad, byte[] stored, int off, int len, String objectNameForErrors) {
+        Objects.checkFromIndexSize(off, len, stored.length);
+        byte[] body = authenticate(aad, stored, off, len, () -> objectNameForErrors);
+        return target.aead.seal(aad.clone(), body, 0, body.length);
+    }
+
     /** Whether {@code stored} was sealed with this codec's own key (not a previous one). */
     public boolean sealedWithCurrentKey(byte[] aad, byte[] stored, int off, int len) {
         try {

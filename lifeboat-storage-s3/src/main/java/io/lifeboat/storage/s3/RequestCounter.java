@@ -1,0 +1,54 @@
+package io.lifeboat.storage.s3;
+
+import io.lifeboat.core.storage.RequestCounts;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Counts every request the S3 client transmits, by the class AWS bills it in. Runs once per
+ * attempt (just before the bytes go out), so a request that fails counts too. Thread safe.
+ *
+ * <ul>
+ *   <li>PUT: PutObject, CreateMultipartUpload, UploadPart, CompleteMultipartUpload</li>
+ *   <li>GET: GetObject (whole or ranged)</li>
+ *   <li>LIST: each ListObjectsV2 page</li>
+ *   <li>DELETE: DeleteObject, AbortMultipartUpload</li>
+ *   <li>HEAD: HeadObject</li>
+ * </ul>
+ */
+final class RequestCounter implements ExecutionInterceptor {
+    private final LongAdder put = new LongAdder();
+    private final LongAdder get = new LongAdder();
+    private final LongAdder list = new LongAdder();
+    private final LongAdder delete = new LongAdder();
+    private final LongAdder head = new LongAdder();
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        counterOf(operation == null ? "" : operation, context.httpRequest().method().name()).increment();
+    }
+
+    private LongAdder counterOf(String operation, String method) {
+        return switch (operation) {
+            case "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload" -> put;
+            case "GetObject" -> get;
+            case "ListObjectsV2", "ListObjects" -> list;
+            case "DeleteObject", "AbortMultipartUpload" -> delete;
+            case "HeadObject" -> head;
+            default -> switch (method) {
+                case "GET" -> get;
+                case "HEAD" -> head;
+                case "DELETE" -> delete;
+                default -> put;
+            };
+        };
+    }
+
+    RequestCounts snapshot() {
+        return new RequestCounts(put.sum(), get.sum(), list.sum(), delete.sum(), head.sum());
+    }
+}
