@@ -178,6 +178,22 @@ class StatsTest {
     }
 
     @Test
+    void aPackNoIndexListsIsCountedAsUnindexed() {
+        byte[] stray = new byte[12_345];
+        random.nextBytes(stray);
+        String id = "ab".repeat(32);
+        storage.put(Handle.of(ObjectKind.DATA, id), stray);
+
+        StatsResult r = new Stats(repo).run(ProgressListener.NONE);
+
+        assertThat(r.unindexedPacks()).isEqualTo(1);
+        assertThat(r.unindexedPackBytes()).isEqualTo(12_345);
+        assertThat(r.packs()).isEqualTo(3);
+        assertThat(r.unreferencedBlobs()).as("blobs are counted from the index only").isEqualTo(2);
+        assertThat(r.warnings()).isEmpty();
+    }
+
+    @Test
     void anUnreadableTreeIsAWarningAndItsContentIsLeftOut() {
         var treeLocation = repo.index().lookup(docs).orElseThrow();
         storage.delete(Handle.of(ObjectKind.DATA, treeLocation.pack().hex()));

@@ -255,7 +255,7 @@ final class SnapshotsApi {
             String stored = SnapshotStore.safe(base) ? base : UUID.randomUUID() + ".snapshot";
             Path target = server.store.adopt(name, stored, tmp, sha);
             try {
-                finish(call, name, target, priority, wait);
+                finish(call, name, target, priority, wait, () -> { });
             } catch (ApiError | IOException e) {
                 server.store.delete(name, stored); // a failed recovery leaves nothing behind
                 throw e;
@@ -271,8 +271,12 @@ final class SnapshotsApi {
         }
     }
 
-    /** Recovers now, or with {@code wait=false} in the background after answering 202. */
-    private void finish(Call call, String name, Path file, String priority, boolean wait) throws IOException {
+    /**
+     * Recovers now, or with {@code wait=false} in the background after answering 202; runs
+     * {@code after} once the recovery is over either way.
+     */
+    private void finish(Call call, String name, Path file, String priority, boolean wait, Runnable after)
+            throws IOException {
         if (!wait) {
             call.accepted();
             Thread.ofVirtual().start(() -> {
@@ -280,11 +284,17 @@ final class SnapshotsApi {
                     recover(name, file, priority);
                 } catch (IOException | RuntimeException e) {
                     // a background recovery that fails leaves the collection as it was
+                } finally {
+                    after.run();
                 }
             });
             return;
         }
-        recover(name, file, priority);
+        try {
+            recover(name, file, priority);
+        } finally {
+            after.run();
+        }
         call.ok(true);
     }
 
@@ -338,14 +348,23 @@ final class SnapshotsApi {
         } else {
             throw ApiError.badRequest("Bad request: unsupported snapshot location scheme: " + location.getScheme());
         }
+        Path temporary = downloaded;
+        Runnable cleanup = () -> {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    // in the stand-in's temporary folder, which close() removes anyway
+                }
+            }
+        };
         try {
             verifyChecksum(checksum, sha256(file));
-            finish(call, name, file, priority, wait);
-        } finally {
-            if (downloaded != null && wait) {
-                Files.deleteIfExists(downloaded);
-            }
+        } catch (ApiError e) {
+            cleanup.run();
+            throw e;
         }
+        finish(call, name, file, priority, wait, cleanup);
     }
 
     private Path fetch(URI url, String apiKey) throws IOException {

@@ -10,6 +10,18 @@
  * {@link io.lifeboat.testkit.qdrant.Faults} injects failures: status codes, dropped connections,
  * downloads cut short or slowed down, a full disk on snapshot creation.
  *
+ * <p>Use, in a test:
+ * <pre>{@code
+ * try (QdrantStandIn qdrant = QdrantStandIn.start(StandInConfig.defaults().withApiKeys("rw", "ro"))) {
+ *     QdrantCollection docs = qdrant.createCollection("docs", CollectionConfig.single(384, "Cosine"));
+ *     docs.upsert(points);                              // or PUT /collections/docs/points over HTTP
+ *     qdrant.faults().failNext(2, 503).cutDownloads(1, 1 << 20);
+ *     URI url = qdrant.url();                           // http://127.0.0.1:<port>, give it to the client
+ *     ...
+ *     assertThat(qdrant.snapshotFiles()).isEmpty();     // no stray snapshot left on the server
+ * }
+ * }</pre>
+ *
  * <p>Known differences from a real server: the segment files inside a snapshot are the
  * stand-in's own format (a real server's snapshot can be read entry by entry but not recovered
  * into the stand-in); searches are exact (brute force), filters cover {@code must},

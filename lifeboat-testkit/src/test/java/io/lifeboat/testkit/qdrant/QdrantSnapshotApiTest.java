@@ -256,6 +256,24 @@ class QdrantSnapshotApiTest {
     }
 
     @Test
+    void backgroundRecoveryFromAUrlLeavesNoDownloadBehind() throws Exception {
+        JsonNode d = createSnapshot("docs");
+
+        Reply r = client.put("/collections/bg/snapshots/recover?wait=false", "{\"location\": \"" + qdrant.url()
+                + "/collections/docs/snapshots/" + d.path("name").asText() + "\", \"priority\": \"snapshot\"}");
+
+        assertThat(r.status()).isEqualTo(202);
+        QdrantData.await(() -> qdrant.collection("bg").map(QdrantCollection::size).orElse(0) == 500);
+        QdrantData.await(() -> {
+            try (var files = Files.list(qdrant.snapshotFolder())) {
+                return files.noneMatch(f -> f.getFileName().toString().startsWith(".tmp-"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
     void invalidPriorityIsRefusedBeforeAnythingIsRead() throws Exception {
         Path file = download("docs", createSnapshot("docs").path("name").asText());
 
