@@ -209,7 +209,10 @@ public final class FaultProxy implements AutoCloseable {
 
         void pump(Socket from, Socket to, boolean response) {
             byte[] buffer = new byte[BUFFER];
-            try (InputStream in = from.getInputStream()) {
+            // Not closed here: closing a socket's stream closes the socket, and the other direction
+            // may still be busy (a half-closed request whose response is on its way).
+            try {
+                InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 for (int n; (n = in.read(buffer)) > 0;) {
                     if (response && requestSeen) {
