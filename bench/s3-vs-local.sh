@@ -20,9 +20,10 @@ rm -rf "$work/lb" "$work/s3" "$work/lb-restore" "$work/s3-restore" "$work/s3.env
 "$here/lifeboat" --version >/dev/null   # builds the CLI if needed, outside the timings
 
 # The S3 server: testkit's S3Server main, on the reactor's classes (nothing is installed).
-(cd "$here" && ./mvnw -q -B -DskipTests -pl lifeboat-testkit -am package >/dev/null)
-(cd "$here" && ./mvnw -q -B -pl lifeboat-testkit dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-cp="$here/lifeboat-testkit/target/classes:$here/lifeboat-core/target/classes:$(cat "$work/cp.txt")"
+# (The reactor writes each module's classpath to the same file; testkit's, written last, stays.)
+(cd "$here" && ./mvnw -q -B -DskipTests -pl lifeboat-testkit -am package dependency:build-classpath \
+  -Dmdep.outputFile="$work/cp.txt" >"$work/build.log" 2>&1) || { cat "$work/build.log"; exit 1; }
+cp="$here/lifeboat-testkit/target/classes:$(cat "$work/cp.txt")"
 mkfifo "$work/s3.stdin"
 "$JAVA_HOME/bin/java" -cp "$cp" io.lifeboat.testkit.s3.S3Server "$work/s3" bench "$work/s3.env" <"$work/s3.stdin" >"$work/s3.log" 2>&1 &
 server=$!

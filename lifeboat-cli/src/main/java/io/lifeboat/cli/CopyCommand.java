@@ -2,8 +2,10 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.id.SnapshotId;
 import io.lifeboat.core.progress.ProgressListener;
+import io.lifeboat.core.storage.Handle;
 import io.lifeboat.core.storage.RequestCounts;
 import io.lifeboat.core.storage.Storage;
+import io.lifeboat.core.storage.StorageRegistry;
 import io.lifeboat.engine.copy.Copy;
 import io.lifeboat.engine.copy.CopyResult;
 import io.lifeboat.repository.Repository;
@@ -64,7 +66,7 @@ final class CopyCommand implements Callable<Integer> {
         try (Repository src = ctx.openAt(source, options, password)) {
             Arrays.fill(password, '\0');
             Storage targetStorage = ctx.storages.open(to);
-            boolean exists = targetStorage.stat(io.lifeboat.core.storage.Handle.CONFIG).isPresent();
+            boolean exists = targetStorage.stat(Handle.CONFIG).isPresent();
             char[] password2 = ctx.passwords().second(passwordFile2, init && !exists);
             Repository dst;
             try {
@@ -99,8 +101,8 @@ final class CopyCommand implements Callable<Integer> {
         r.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
         if (options.json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("from", io.lifeboat.core.storage.StorageRegistry.redacted(source));
-            m.put("to", io.lifeboat.core.storage.StorageRegistry.redacted(to));
+            m.put("from", StorageRegistry.redacted(source));
+            m.put("to", StorageRegistry.redacted(to));
             m.put("initialized", created);
             m.put("copied", r.copied().stream().map(SnapshotId::hex).toList());
             m.put("already_present", r.present().stream().map(SnapshotId::hex).toList());
@@ -116,7 +118,7 @@ final class CopyCommand implements Callable<Integer> {
             return;
         }
         if (created) {
-            ctx.out.println("created the copy target at " + io.lifeboat.core.storage.StorageRegistry.redacted(to));
+            ctx.out.println("created the copy target at " + StorageRegistry.redacted(to));
         }
         ctx.out.printf("copied %d snapshot(s), %d already present: %d blobs, %s in %d new pack(s)%n", r.copied().size(),
                 r.present().size(), r.blobsCopied(), Sizes.human(r.bytesCopied()), r.packsWritten());

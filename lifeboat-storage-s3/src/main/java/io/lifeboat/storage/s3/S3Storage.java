@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -314,7 +315,7 @@ public final class S3Storage implements Storage {
         return S3Failure.hasStatus(e, 404) && !S3Failure.errorCode(e).equals("NoSuchBucket");
     }
 
-    private <T> T call(String action, java.util.function.Supplier<T> request) {
+    private <T> T call(String action, Supplier<T> request) {
         try {
             return request.get();
         } catch (SdkException e) {

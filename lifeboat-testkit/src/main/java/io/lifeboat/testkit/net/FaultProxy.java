@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       byte is forwarded.</li>
  * </ul>
  * Faults apply to connections opened after {@link #setFaults} (a delay also to open ones). The
- * decisions draw from one {@link Random} seeded at start; with concurrent connections the order
- * of draws, and so which connection gets which fault, depends on timing. Each connection uses two
- * virtual threads. Thread safe.
+ * refuse and drop decisions draw from a {@link Random} seeded at start, in the order connections
+ * are accepted, so the n-th connection always gets the same fate; delays draw from a second one
+ * (their order depends on timing). Each connection uses two virtual threads. Thread safe.
  */
 public final class FaultProxy implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
@@ -76,6 +76,7 @@ public final class FaultProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final Random random;
+    private final Random delays;
     private final AtomicReference<Faults> faults = new AtomicReference<>(Faults.NONE);
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong connections = new AtomicLong();
@@ -90,6 +91,7 @@ public final class FaultProxy implements AutoCloseable {
         this.listener = listener;
         this.targetPort = targetPort;
         this.random = new Random(seed);
+        this.delays = new Random(seed + 1);
         this.acceptor = Thread.ofVirtual().name("fault-proxy-accept").start(this::acceptLoop);
     }
 
@@ -209,7 +211,10 @@ public final class FaultProxy implements AutoCloseable {
 
         void pump(Socket from, Socket to, boolean response) {
             byte[] buffer = new byte[BUFFER];
-            try (InputStream in = from.getInputStream()) {
+            // Not closed here: closing a socket's stream closes the socket, and the other direction
+            // may still be busy (a half-closed request whose response is on its way).
+            try {
+                InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 for (int n; (n = in.read(buffer)) > 0;) {
                     if (response && requestSeen) {
@@ -248,8 +253,8 @@ public final class FaultProxy implements AutoCloseable {
         private void maybeDelay() {
             Faults f = faults.get();
             boolean delay;
-            synchronized (random) {
-                delay = f.delayRate() > 0 && random.nextDouble() < f.delayRate();
+            synchronized (delays) {
+                delay = f.delayRate() > 0 && delays.nextDouble() < f.delayRate();
             }
             if (delay && !f.delay().isZero()) {
                 delayed.incrementAndGet();
