@@ -44,6 +44,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>One base backup, then a row with its commit timestamp ({@code track_commit_timestamp}) about
  * every 100 ms for 20 s, with a named restore point in the middle. Each restore recovers into a
  * new data directory, starts it and compares the rows with those committed up to the target.
+ * Then: a second base backup deduplicates against the first; another system, conflicting and
+ * repeated pushes, and a backup whose WAL never arrives are refused with the right exit codes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -76,7 +78,10 @@ class PostgresPitrIT {
         pg = PgCluster.start(Map.of("archive_mode", "on", "archive_command", archive, "track_commit_timestamp", "on"));
         lifeboat("init").assertSuccess();
         pg.execute("postgres", "CREATE TABLE marks (id int PRIMARY KEY, note text)",
-                "CREATE TABLE filler AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 50000) g");
+                "CREATE TABLE filler AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 50000) g",
+                // Set hint bits and freeze now: otherwise the first vacuum after the backup rewrites
+                // every page of the table, and the second backup's deduplication tests nothing.
+                "VACUUM (FREEZE, ANALYZE) filler", "CHECKPOINT");
         JsonNode base = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"), "--json")
                 .assertSuccess().json().path("snapshot");
         System.out.printf("PostgresPitrIT: base backup %s%n", base.path("stats"));
@@ -165,8 +170,42 @@ class PostgresPitrIT {
         assertThat(restoredRows("name", "--target-name", RESTORE_POINT)).isEqualTo(beforeRestorePoint);
     }
 
+    /** After the restores: a second base backup would be picked for --target-name otherwise. */
     @Test
     @Order(4)
+    void secondBaseBackupStoresOnlyChangedChunksAndHoldsLabelAndManifest() throws Exception {
+        JsonNode second = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"), "--json")
+                .assertSuccess().json().path("snapshot");
+        long read = second.path("stats").path("bytes_read").asLong();
+        long added = second.path("stats").path("bytes_added").asLong();
+        System.out.printf("PostgresPitrIT: second base backup added %d of %d bytes (%.1f%%)%n", added, read, 100.0 * added / read);
+        // The 50 000-row table did not change; marks, catalogs touched by the load, the control
+        // file, label and manifest did. Without page-aligned deduplication every byte would be
+        // new; measured 17.7% here (a quieter manual run of the same steps: about 3%).
+        assertThat(read).isGreaterThan(20_000_000L);
+        assertThat(added).isLessThan(read / 4);
+        JsonNode md = second.path("metadata");
+        assertThat(md.path("timeline").asInt()).isEqualTo(1);
+        assertThat(md.path("backup_label").asText()).contains("START WAL LOCATION: " + md.path("start_lsn").asText());
+        assertThat(md.path("stop_wal_file").asText()).isGreaterThanOrEqualTo(md.path("start_wal_file").asText());
+        JsonNode top = lifeboat("ls", second.path("id").asText(), "--json").assertSuccess().json();
+        List<String> names = new ArrayList<>();
+        top.forEach(n -> names.add(n.path("name").asText()));
+        assertThat(names).contains("backup_label", "backup_manifest", "PG_VERSION", "base", "global", "pg_wal");
+    }
+
+    @Test
+    @Order(5)
+    void baseBackupOfAnotherSystemIsRefused() throws Exception {
+        try (PgCluster other = PgCluster.start(Map.of("archive_mode", "on", "archive_command", "/bin/true"))) {
+            CliResult r = lifeboatWithPassword(other.password(), "backup", "postgres", "--mode", "physical", "--url",
+                    other.url("postgres")).assertExitCode(18);
+            assertThat(r.stderr()).contains("holds WAL and base backups of PostgreSQL system").contains("its own repository");
+        }
+    }
+
+    @Test
+    @Order(6)
     void walPushIsIdempotentAndRefusesDifferentContent() throws Exception {
         JsonNode status = lifeboat("wal", "status", "--json").assertSuccess().json().path("systems").get(0);
         String segment = status.path("last_segment").asText();
@@ -193,7 +232,7 @@ class PostgresPitrIT {
 
     /** Last: it breaks the archive (segments dropped by /bin/true). */
     @Test
-    @Order(5)
+    @Order(7)
     void baseBackupWhoseWalIsNotArchivedFailsNamingTheSegment() throws Exception {
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/true'", "SELECT pg_reload_conf()");
         Thread.sleep(500);
@@ -201,7 +240,25 @@ class PostgresPitrIT {
                 "--wal-timeout", "5s").assertExitCode(17);
         assertThat(r.stderr()).containsPattern("WAL segment [0-9A-F]{24} did not reach the repository")
                 .contains("archive_command").contains("/bin/true");
-        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(1);
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(2);
+    }
+
+    /**
+     * A failing archive_command makes the server wait at pg_backup_stop with the stream silent:
+     * Lifeboat gives up after --wal-timeout instead of hanging, naming the segment.
+     */
+    @Test
+    @Order(8)
+    void baseBackupWhoseWalArchivingFailsGivesUpNamingTheSegment() throws Exception {
+        pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/false'", "SELECT pg_reload_conf()");
+        Thread.sleep(500);
+        long start = System.nanoTime();
+        CliResult r = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"),
+                "--wal-timeout", "5s").assertExitCode(17);
+        assertThat(r.stderr()).containsPattern("WAL segment [0-9A-F]{24} did not reach the repository")
+                .contains("/bin/false");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(60);
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(2);
     }
 
     /** Restores into a new data directory, starts it, waits for promotion, returns the marks ids. */
@@ -251,12 +308,16 @@ class PostgresPitrIT {
 
     /** Runs the CLI as the server's OS user, as archive_command does. */
     private CliResult lifeboat(String... args) throws IOException, InterruptedException {
+        return lifeboatWithPassword(pg.password(), args);
+    }
+
+    private CliResult lifeboatWithPassword(String pgPassword, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--repo", repo.toString(), "--password-file", passwordFile.toString()));
         Instant start = Instant.now();
-        Process p = runAs(cmd, Map.of("PGPASSWORD", pg.password(), "LIFEBOAT_PROGRESS", "0", "LC_ALL", "C.UTF-8"));
+        Process p = runAs(cmd, Map.of("PGPASSWORD", pgPassword, "LIFEBOAT_PROGRESS", "0", "LC_ALL", "C.UTF-8"));
         var out = p.getInputStream();
         var err = p.getErrorStream();
         byte[][] got = new byte[2][];

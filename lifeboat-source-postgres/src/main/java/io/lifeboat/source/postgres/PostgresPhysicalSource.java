@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -81,7 +82,7 @@ public final class PostgresPhysicalSource implements Source {
         refuseUnsupported(c, facts);
         ClientTools tools = ClientTools.forServer(config.source().tools(), facts.versionNum() / 10000, "pg_basebackup");
         Instant started = clock.instant();
-        Streamed s = stream(c, tools, sink);
+        Streamed s = stream(c, facts, tools, sink);
         Instant stopped = clock.instant();
         BackupLabel label = s.label();
         BackupManifestFacts.WalRange range = s.range();
@@ -172,7 +173,7 @@ public final class PostgresPhysicalSource implements Source {
     private record Streamed(BlobId root, long files, long directories, long bytes, BackupLabel label,
             BackupManifestFacts.WalRange range) {}
 
-    private Streamed stream(PgConnectionConfig c, ClientTools tools, BackupSink sink) {
+    private Streamed stream(PgConnectionConfig c, ServerFacts facts, ClientTools tools, BackupSink sink) {
         List<String> cmd = List.of(tools.program("pg_basebackup").toString(), "-D", "-", "-Ft", "-X", "none",
                 "--checkpoint=fast", "--no-password", "--verbose", "--label=lifeboat",
                 "--dbname=" + PgConnectionConfig.dbnameConninfo(c.database()));
@@ -181,14 +182,18 @@ public final class PostgresPhysicalSource implements Source {
             env.apply(pb.environment(), c.database());
             Process p = ChildProcess.start(pb);
             StderrTail err = StderrTail.of(p);
-            AtomicLong lastByte = new AtomicLong(System.nanoTime());
-            Thread watchdog = Thread.ofVirtual().name("basebackup-watchdog").start(() -> watch(p, lastByte));
+            AtomicLong waitingSince = new AtomicLong();
+            AtomicBoolean killed = new AtomicBoolean();
+            Thread watchdog = Thread.ofVirtual().name("basebackup-watchdog").start(() -> watch(p, waitingSince, killed));
             TreeBuilder tree = new TreeBuilder(sink);
             try {
                 p.getOutputStream().close();
-                tree.read(new TouchStream(p.getInputStream(), lastByte));
+                tree.read(new TouchStream(p.getInputStream(), waitingSince));
             } catch (IOException | RuntimeException e) {
                 p.destroyForcibly();
+                if (killed.get()) {
+                    throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
+                }
                 if (e instanceof LifeboatException le) {
                     throw le;
                 }
@@ -201,9 +206,8 @@ public final class PostgresPhysicalSource implements Source {
             List<String> lines = err.lines().stream()
                     .map(l -> config.source().password() == null ? l : config.source().password().scrub(l)).toList();
             if (rc != 0) {
-                if (lines.stream().anyMatch(l -> l.contains("still waiting for all required WAL segments"))
-                        || rc == 137 || rc == 143) {
-                    throw walNotArchived(null, null);
+                if (killed.get()) {
+                    throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
                 }
                 throw PgErrors.ofChild("pg_basebackup", rc, lines, c);
             }
@@ -224,13 +228,19 @@ public final class PostgresPhysicalSource implements Source {
         }
     }
 
-    /** Kills pg_basebackup when its stream is silent longer than the WAL timeout (the server waits for archiving). */
-    private void watch(Process p, AtomicLong lastByte) {
+    /**
+     * Kills pg_basebackup when a read of its stream has waited longer than the WAL timeout (the
+     * server waits at pg_backup_stop for archiving). Time spent storing (a slow repository) does
+     * not count: {@code waitingSince} is 0 while no read is in progress.
+     */
+    private void watch(Process p, AtomicLong waitingSince, AtomicBoolean killed) {
         long limit = config.walTimeout().toNanos();
         try {
             while (p.isAlive()) {
                 Thread.sleep(500);
-                if (System.nanoTime() - lastByte.get() > limit) {
+                long since = waitingSince.get();
+                if (since != 0 && System.nanoTime() - since > limit) {
+                    killed.set(true);
                     p.destroy();
                     return;
                 }
@@ -243,6 +253,18 @@ public final class PostgresPhysicalSource implements Source {
     private static String stderrSuffix(StderrTail err) {
         List<String> lines = err.lines();
         return lines.isEmpty() ? "" : " (pg_basebackup: " + lines.getLast() + ")";
+    }
+
+    /** The first segment from the backup's start that is not archived (null when the label was not read). */
+    private String firstMissing(ServerFacts f, BackupLabel label) {
+        if (label == null) {
+            return null;
+        }
+        String next = label.startLsn().segmentName(label.timeline(), f.walSegmentSize());
+        for (int i = 0; i < 1_000_000 && config.wal().contains(f.systemId(), next); i++) {
+            next = Lsn.nextSegment(next, f.walSegmentSize());
+        }
+        return next;
     }
 
     /** Polls the WAL archive until every file from {@code first} to {@code last} is there. */
@@ -277,28 +299,34 @@ public final class PostgresPhysicalSource implements Source {
                         + "the server log shows its failures");
     }
 
-    /** Counts the time of the last byte read, for the watchdog. */
+    /** Records when a read of pg_basebackup's output started waiting (0 when none is), for the watchdog. */
     private static final class TouchStream extends InputStream {
         private final InputStream in;
-        private final AtomicLong lastByte;
+        private final AtomicLong waitingSince;
 
-        TouchStream(InputStream in, AtomicLong lastByte) {
+        TouchStream(InputStream in, AtomicLong waitingSince) {
             this.in = in;
-            this.lastByte = lastByte;
+            this.waitingSince = waitingSince;
         }
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            lastByte.set(System.nanoTime());
-            return b;
+            waitingSince.set(System.nanoTime());
+            try {
+                return in.read();
+            } finally {
+                waitingSince.set(0);
+            }
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            lastByte.set(System.nanoTime());
-            return n;
+            waitingSince.set(System.nanoTime());
+            try {
+                return in.read(b, off, len);
+            } finally {
+                waitingSince.set(0);
+            }
         }
     }
 
