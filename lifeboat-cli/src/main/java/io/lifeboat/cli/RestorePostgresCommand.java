@@ -10,7 +10,9 @@ import io.lifeboat.repository.snapshot.Snapshot;
 import io.lifeboat.source.postgres.PostgresPhysicalSource;
 import io.lifeboat.source.postgres.physical.Lsn;
 import io.lifeboat.source.postgres.physical.PhysicalRestoreTarget;
+import io.lifeboat.source.postgres.physical.RecoveryStart;
 import io.lifeboat.source.postgres.physical.RecoveryTarget;
+import io.lifeboat.source.postgres.ClientTools;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -73,6 +75,21 @@ final class RestorePostgresCommand implements Callable<Integer> {
     @Option(names = "--restore-command", paramLabel = "CMD", description = "The restore_command to configure. Default: this lifeboat's Java and jar, 'wal fetch' with this --repo and --password-file.")
     String restoreCommand;
 
+    @Option(names = "--no-archive", description = "Set archive_mode = off in the restored server, so that it does not archive into the repository of the original (restore drills, tests). Without it, a promoted server archives its new timeline there.")
+    boolean noArchive;
+
+    @Option(names = "--start", description = "Start the restored server with pg_ctl (as the current OS user, which must not be root) on --port and wait until recovery has ended (pg_controldata).")
+    boolean start;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "5432", description = "--start: the port of the restored server (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--start-timeout", paramLabel = "DURATION", defaultValue = "1h", description = "--start: how long recovery may take (default: ${DEFAULT-VALUE}).")
+    String startTimeout;
+
+    @Option(names = "--pg-bin", paramLabel = "DIR", description = "--start: directory of pg_ctl and pg_controldata. Default: $LIFEBOAT_PG_BIN, else /usr/lib/postgresql/<major>/bin.")
+    Path pgBin;
+
     RestorePostgresCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -86,13 +103,24 @@ final class RestorePostgresCommand implements Callable<Integer> {
         RestoreResult result;
         try (Repository repo = ctx.open(options)) {
             Snapshot base = pick(repo, recovery, time);
-            PhysicalRestoreTarget t = new PhysicalRestoreTarget(dataDir.toAbsolutePath().normalize(), recovery, command);
+            PhysicalRestoreTarget t = new PhysicalRestoreTarget(dataDir.toAbsolutePath().normalize(), recovery, command,
+                    noArchive ? List.of("archive_mode = 'off'") : List.of());
             result = new Restore(repo).run(base.id().hex(), Optional.of(PostgresPhysicalSource.KIND), t, progress);
         } finally {
             CliContext.finishProgress(progress);
         }
-        render(result, recovery);
+        RecoveryStart.Result started = start ? startServer(result.snapshot()) : null;
+        render(result, recovery, started);
         return 0;
+    }
+
+    private RecoveryStart.Result startServer(Snapshot s) {
+        int major = s.metadata().get("server_version_num") instanceof Number n ? n.intValue() / 10000 : 0;
+        String fromEnv = ctx.env.get("LIFEBOAT_PG_BIN");
+        Path bin = pgBin != null ? pgBin : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+        ClientTools tools = ClientTools.forServer(new ClientTools.Config(bin, ClientTools.DEBIAN_ROOT), major, "pg_ctl");
+        return new RecoveryStart(tools.bin(), dataDir.toAbsolutePath().normalize(), port, action,
+                Durations.parse(startTimeout, "--start-timeout")).run();
     }
 
     private RecoveryTarget recoveryTarget() {
@@ -198,7 +226,7 @@ final class RestorePostgresCommand implements Callable<Integer> {
         return s.matches("[A-Za-z0-9_./:=@+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
-    private void render(RestoreResult r, RecoveryTarget recovery) {
+    private void render(RestoreResult r, RecoveryTarget recovery, RecoveryStart.Result started) {
         Map<String, Object> md = r.snapshot().metadata();
         if (options.json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -211,6 +239,8 @@ final class RestorePostgresCommand implements Callable<Integer> {
             m.put("bytes_written", r.outcome().bytesWritten());
             m.put("recovery_settings", recovery.settings("…"));
             m.put("duration_ms", r.durationMillis());
+            m.put("started", started == null ? null : Map.of("state", started.state(), "timeline", started.timeline(),
+                    "recovery_ms", started.took().toMillis(), "port", port));
             Output.json(ctx.out, m);
             return;
         }
@@ -218,7 +248,12 @@ final class RestorePostgresCommand implements Callable<Integer> {
                 md.get("system_identifier"), md.get("start_lsn"), md.get("stop_lsn"), dataDir.toAbsolutePath().normalize());
         ctx.out.printf("  %d files, %s; recovery: %s%n", r.outcome().files(), Sizes.human(r.outcome().bytesWritten()),
                 String.join(", ", recovery.settings("…").subList(1, recovery.settings("…").size())));
-        ctx.out.printf("  next: chown -R the directory to the server's OS user, then pg_ctl -D %s start%n",
-                dataDir.toAbsolutePath().normalize());
+        if (started != null) {
+            ctx.out.printf("  server started on port %d: recovery ended after %.1fs, state '%s', timeline %d%n", port,
+                    started.took().toMillis() / 1000.0, started.state(), started.timeline());
+        } else {
+            ctx.out.printf("  next: chown -R the directory to the server's OS user, then pg_ctl -D %s start%n",
+                    dataDir.toAbsolutePath().normalize());
+        }
     }
 }

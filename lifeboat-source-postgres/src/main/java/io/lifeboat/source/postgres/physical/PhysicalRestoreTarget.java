@@ -32,15 +32,22 @@ public final class PhysicalRestoreTarget implements RestoreTarget {
     private final Path dataDir;
     private final RecoveryTarget target;
     private final String restoreCommand;
+    private final List<String> extraSettings;
     private long files;
     private long directories;
     private long symlinks;
     private long bytes;
 
     public PhysicalRestoreTarget(Path dataDir, RecoveryTarget target, String restoreCommand) {
+        this(dataDir, target, restoreCommand, List.of());
+    }
+
+    /** @param extraSettings further {@code postgresql.auto.conf} lines, e.g. {@code archive_mode = 'off'} */
+    public PhysicalRestoreTarget(Path dataDir, RecoveryTarget target, String restoreCommand, List<String> extraSettings) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.target = target;
         this.restoreCommand = restoreCommand;
+        this.extraSettings = List.copyOf(extraSettings);
     }
 
     @Override
@@ -102,6 +109,7 @@ public final class PhysicalRestoreTarget implements RestoreTarget {
         lines.add("");
         lines.add("# Added by lifeboat restore: point-in-time recovery from the repository's WAL archive.");
         lines.addAll(target.settings(restoreCommand));
+        lines.addAll(extraSettings);
         Path auto = dataDir.resolve("postgresql.auto.conf");
         Files.writeString(auto, String.join("\n", lines) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
