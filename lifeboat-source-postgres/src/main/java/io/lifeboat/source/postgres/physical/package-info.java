@@ -45,7 +45,12 @@
  * settings to {@code postgresql.auto.conf} and create {@code recovery.signal}. The server, started
  * by its OS user, fetches WAL through {@code lifeboat wal fetch} until the target.
  *
+ * <p><b>Starting</b> ({@link io.lifeboat.source.postgres.physical.RecoveryStart}): {@code pg_ctl start}
+ * as the current OS user, then {@code pg_controldata} until the cluster state says recovery ended;
+ * no connection is needed, so it works whatever {@code pg_hba.conf} the backup carries.
+ *
  * <p><b>Not yet.</b> Extra tablespaces, streaming WAL ({@code wal receive}), the daemon fast
- * path for {@code archive_command}, {@code --start}, WAL retention and {@code check} of the WAL chain.
+ * path for {@code archive_command}, prefetching in {@code wal fetch}, verification after
+ * {@code --start} (query, amcheck, pg_verifybackup), WAL retention and {@code check} of the WAL chain.
  */
 package io.lifeboat.source.postgres.physical;
