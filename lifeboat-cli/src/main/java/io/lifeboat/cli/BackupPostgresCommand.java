@@ -41,12 +41,21 @@ final class BackupPostgresCommand implements Callable<Integer> {
     @Option(names = "--all-databases", description = "Back up the whole server: globals (roles, tablespaces) with pg_dumpall --globals-only, then every database, each in its own exported snapshot.")
     boolean allDatabases;
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "logical", description = "logical (pg_dump, default) or physical (pg_basebackup of the whole server, for point-in-time recovery with the WAL archive: 'lifeboat wal').")
+    String mode;
+
+    @Option(names = "--wal-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "Physical: how long to wait for the backup's WAL to be archived before failing (default: ${DEFAULT-VALUE}).")
+    String walTimeout;
+
     BackupPostgresCommand(CliContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() {
+        if (BackupPostgresPhysical.requested(mode, allDatabases)) {
+            return new BackupPostgresPhysical(ctx, options, pg, tags, Durations.parse(walTimeout, "--wal-timeout")).run();
+        }
         PgConnectionConfig.Given given = pg.given();
         PgConnectionConfig connection = PgConnectionConfig.resolve(given, ctx.env);
         if (allDatabases) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * {@code lifeboat restore SNAPSHOT --target-db NAME} a PostgreSQL one ({@link RestorePostgres}).
  * The snapshot's source kind decides which options apply.
  */
-@Command(name = "restore", description = {
+@Command(name = "restore", subcommands = RestorePostgresCommand.class, description = {
         "Restore a snapshot. Files: into a directory (--target); content, mode, mtime and symlinks are restored, ownership too when run as root.",
         "PostgreSQL: into a database (--target-db, created if missing) with pg_restore, then the row counts are checked against the backup's."})
 final class RestoreCommand implements Callable<Integer> {
@@ -39,7 +39,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions options;
 
-    @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot id, unique prefix, or 'latest'.")
+    @Parameters(paramLabel = "SNAPSHOT", arity = "0..1", description = "Snapshot id, unique prefix, or 'latest'.")
     String snapshot;
 
     @Option(names = {"-t", "--target"}, paramLabel = "DIR", description = "Files: directory to restore into (created if missing).")
@@ -64,6 +64,11 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (snapshot == null) {
+            // Optional for picocli only, so that 'restore postgres' (a subcommand) parses.
+            throw new LifeboatException(ErrorCode.USAGE, "Missing required parameter: 'SNAPSHOT'",
+                    "name a snapshot id, a unique prefix or 'latest'; PostgreSQL physical backups: 'lifeboat restore postgres'");
+        }
         if (target != null && pg.requested()) {
             throw new LifeboatException(ErrorCode.USAGE, "--target (files) and PostgreSQL restore options do not go together",
                     "restore a files snapshot with --target DIR, a PostgreSQL snapshot with --target-db NAME");

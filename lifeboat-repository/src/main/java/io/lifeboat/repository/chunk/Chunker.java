@@ -56,10 +56,16 @@ public final class Chunker {
      * The length of the chunk that starts at {@code off}, given {@code len} bytes available there.
      * When fewer than {@code max} bytes are available and no cut point is found, the answer is
      * {@code len}: the caller must pass at least {@code max} bytes unless they are the end of the
-     * stream. Returns {@code len} when {@code len <= min}.
+     * stream. Returns {@code len} when {@code len <= min}; a fixed-size profile returns
+     * {@code min(len, max)} without looking at the bytes.
      */
     public int cut(byte[] buf, int off, int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
+        if (profile.isFixed()) {
+            // Every chunk but the last of a stream is exactly max bytes: cut points depend only on
+            // the offset, so an unchanged aligned range always gives the same chunks.
+            return Math.min(len, profile.max());
+        }
         if (len <= profile.min()) {
             return len;
         }

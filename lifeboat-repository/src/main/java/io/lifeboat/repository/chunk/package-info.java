@@ -30,6 +30,13 @@
  * {@code block_i = HMAC-SHA-256(key = seed, "lifeboat-gear-v1" ‖ uint32_be(i))} for
  * i = 0..63; the 2048 bytes, read as 256 big-endian 64-bit words, are the table.
  *
+ * <p>Fixed-size mode. A profile with {@code min == average == max}
+ * ({@code ChunkingProfile.fixed}) skips the gear hash and cuts every {@code max} bytes from the
+ * start of each stream. PostgreSQL base backups use it for relation files: pages are 8 KiB and
+ * aligned, a changed page changes exactly the chunk it lies in, and an unchanged table gives the
+ * same chunks in every backup. Content-defined cuts would drift inside a changed region for no
+ * gain, since pages never shift.
+ *
  * <p>Changing any of the above changes every cut point and ruins deduplication against existing
  * repositories; {@code ChunkerTest} pins exact cut points so that cannot happen silently.
  */

@@ -50,6 +50,9 @@
  * with the dump fed to its stdin straight from the repository; then count the rows of every
  * restored table and report each difference from the recorded counts.
  *
+ * <p><b>Physical backups</b> ({@link io.lifeboat.source.postgres.PostgresPhysicalSource}, package
+ * {@code physical}): base backups with pg_basebackup, the WAL they need, and point-in-time recovery.
+ *
  * <p><b>Secrets.</b> The password comes from a file, {@code PGPASSWORD} or {@code ~/.pgpass}
  * ({@link io.lifeboat.source.postgres.PasswordLookup}), never argv; children get it through a
  * temporary 0600 pgpass file ({@link io.lifeboat.source.postgres.ClientEnvironment}); it prints

@@ -73,7 +73,19 @@ public final class PgCluster implements AutoCloseable {
         return start(true);
     }
 
+    /**
+     * A cluster with extra server settings written to {@code postgresql.conf} before the first
+     * start (e.g. {@code archive_mode}, {@code archive_command}); values are quoted for the file.
+     */
+    public static PgCluster start(java.util.Map<String, String> settings) {
+        return start(false, settings);
+    }
+
     private static PgCluster start(boolean tls) {
+        return start(tls, java.util.Map.of());
+    }
+
+    private static PgCluster start(boolean tls, java.util.Map<String, String> settings) {
         Path bin = serverBinaries();
         boolean root = "root".equals(System.getProperty("user.name"));
         String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
@@ -94,7 +106,7 @@ public final class PgCluster implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             PgCluster c = new PgCluster(bin, dir, freePort(), password, root, tls);
             try {
-                c.initAndStart(attempt == 0);
+                c.initAndStart(attempt == 0, settings);
                 Runtime.getRuntime().addShutdownHook(c.shutdownHook);
                 return c;
             } catch (IllegalStateException e) {
@@ -109,11 +121,19 @@ public final class PgCluster implements AutoCloseable {
         throw last;
     }
 
-    private void initAndStart(boolean init) {
+    private void initAndStart(boolean init, java.util.Map<String, String> settings) {
         if (init) {
             run(List.of(bin.resolve("initdb").toString(), "-D", data().toString(), "-U", SUPERUSER,
                     "--auth=scram-sha-256", "--pwfile=" + dir.resolve("pwfile"), "-E", "UTF8", "--locale=C.UTF-8",
                     "--no-sync", "--no-instructions"), 120);
+            StringBuilder conf = new StringBuilder("\n");
+            settings.forEach((k, v) -> conf.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+            try {
+                Files.writeString(data().resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the cluster's settings", e);
+            }
         }
         if (init && tls) {
             enableTls();

@@ -1,0 +1,418 @@
+package io.lifeboat.source.postgres;
+
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.id.BlobId;
+import io.lifeboat.core.source.BackupOutcome;
+import io.lifeboat.core.source.BackupSink;
+import io.lifeboat.core.source.ChunkingProfile;
+import io.lifeboat.core.source.Source;
+import io.lifeboat.core.source.SourceDescriptor;
+import io.lifeboat.core.source.StoredContent;
+import io.lifeboat.core.tree.Node;
+import io.lifeboat.core.tree.NodeType;
+import io.lifeboat.core.tree.Tree;
+import io.lifeboat.source.postgres.physical.BackupLabel;
+import io.lifeboat.source.postgres.physical.BackupManifestFacts;
+import io.lifeboat.source.postgres.physical.Lsn;
+import io.lifeboat.source.postgres.physical.TarReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Physical base backup of a whole PostgreSQL server: {@code pg_basebackup -Ft -D -} read as a
+ * tar stream file by file, each file a node of the snapshot tree, chunked at fixed 128 KiB
+ * (16 pages) so that unchanged relation files add nothing. The snapshot is returned only once
+ * every WAL file from the backup's start to its stop LSN is in the repository's WAL archive
+ * (see the package documentation of {@code physical}). Thread safe: each call has its own
+ * connection and child process.
+ */
+public final class PostgresPhysicalSource implements Source {
+    public static final String KIND = "postgres-physical";
+    /** 16 pages of 8 KiB: a changed page re-stores 128 KiB; a 1 GiB segment file is 8192 chunks. */
+    public static final ChunkingProfile PAGE_CHUNKING = ChunkingProfile.fixed("postgres-pages", 128 * 1024);
+
+    private final PhysicalBackupConfig config;
+    private final Clock clock;
+
+    public PostgresPhysicalSource(PhysicalBackupConfig config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Kind "postgres-physical"; identity {@code host:port}; path the connection URL (no password). */
+    @Override
+    public SourceDescriptor descriptor() {
+        PgConnectionConfig c = config.source().connection();
+        return new SourceDescriptor(KIND, c.host() + ":" + c.port(), List.of(c.display()));
+    }
+
+    @Override
+    public ChunkingProfile chunking() {
+        return PAGE_CHUNKING;
+    }
+
+    /** The server's facts that decide whether and how a base backup can be taken. */
+    private record ServerFacts(String version, int versionNum, String systemId, long walSegmentSize, String archiveMode,
+            String archiveCommand, List<String> tablespaces) {}
+
+    @Override
+    public BackupOutcome backup(BackupSink sink, Optional<BlobId> parentRoot) {
+        PgConnectionConfig c = config.source().connection();
+        ServerFacts facts = facts(c);
+        refuseUnsupported(c, facts);
+        ClientTools tools = ClientTools.forServer(config.source().tools(), facts.versionNum() / 10000, "pg_basebackup");
+        Instant started = clock.instant();
+        Streamed s = stream(c, facts, tools, sink);
+        Instant stopped = clock.instant();
+        BackupLabel label = s.label();
+        BackupManifestFacts.WalRange range = s.range();
+        String first = label.startLsn().segmentName(label.timeline(), facts.walSegmentSize());
+        String last = new Lsn(range.end().value() - 1).segmentName(range.timeline(), facts.walSegmentSize());
+        awaitWal(facts, first, last);
+        Map<String, Object> md = new LinkedHashMap<>();
+        md.put("mode", "physical");
+        md.put("host", c.host());
+        md.put("port", c.port());
+        md.put("server_version", facts.version());
+        md.put("server_version_num", facts.versionNum());
+        md.put("system_identifier", facts.systemId());
+        md.put("timeline", label.timeline());
+        md.put("start_lsn", label.startLsn().toString());
+        md.put("stop_lsn", range.end().toString());
+        md.put("start_wal_file", first);
+        md.put("stop_wal_file", last);
+        md.put("wal_segment_size", facts.walSegmentSize());
+        md.put("start_time", started.toString());
+        md.put("stop_time", stopped.toString());
+        md.put("backup_label", label.text());
+        md.put("pg_basebackup_version", tools.version());
+        md.put("files", s.files());
+        return new BackupOutcome(s.root(), s.files(), s.directories(), s.bytes(), 0, md, List.of());
+    }
+
+    private ServerFacts facts(PgConnectionConfig c) {
+        try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.jdbcProperties(config.source().password()));
+                Statement st = conn.createStatement()) {
+            String version;
+            int num;
+            long segSize;
+            String archiveMode;
+            String archiveCommand;
+            try (ResultSet rs = st.executeQuery("""
+                    SELECT current_setting('server_version'), current_setting('server_version_num')::int,
+                           (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'),
+                           current_setting('archive_mode'), current_setting('archive_command')""")) {
+                rs.next();
+                version = rs.getString(1);
+                num = rs.getInt(2);
+                segSize = rs.getLong(3);
+                archiveMode = rs.getString(4);
+                archiveCommand = rs.getString(5);
+            }
+            String sysid;
+            try (ResultSet rs = st.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+                rs.next();
+                sysid = rs.getString(1);
+            }
+            List<String> spaces = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT spcname FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global') ORDER BY 1")) {
+                while (rs.next()) {
+                    spaces.add(rs.getString(1));
+                }
+            }
+            return new ServerFacts(version, num, sysid, segSize, archiveMode, archiveCommand, spaces);
+        } catch (SQLException e) {
+            throw PgErrors.of(e, c, "reading the server's facts for a base backup");
+        }
+    }
+
+    private void refuseUnsupported(PgConnectionConfig c, ServerFacts f) {
+        if (!f.tablespaces().isEmpty()) {
+            throw new LifeboatException(ErrorCode.REFUSED, "server " + c.identity() + " has tablespaces outside the data "
+                    + "directory " + f.tablespaces() + "; physical backups of extra tablespaces are not supported yet",
+                    "move them into pg_default (ALTER TABLE … SET TABLESPACE pg_default) or use logical backups "
+                            + "(lifeboat backup postgres without --mode physical)");
+        }
+        if ("off".equals(f.archiveMode())) {
+            throw new LifeboatException(ErrorCode.REFUSED, "server " + c.identity() + " does not archive WAL "
+                    + "(archive_mode = off): a base backup without its WAL cannot be restored",
+                    "set archive_mode = on and archive_command = 'lifeboat wal push %p' (with --repo and --password-file "
+                            + "readable by the server's OS user), restart the server, then back up again");
+        }
+        Set<String> known = config.wal().systemIds();
+        for (String other : known) {
+            if (!other.equals(f.systemId())) {
+                throw new LifeboatException(ErrorCode.REFUSED, "this repository holds WAL and base backups of PostgreSQL "
+                        + "system " + other + ", but " + c.identity() + " is system " + f.systemId(),
+                        "give every PostgreSQL cluster (every system identifier) its own repository");
+            }
+        }
+    }
+
+    private record Streamed(BlobId root, long files, long directories, long bytes, BackupLabel label,
+            BackupManifestFacts.WalRange range) {}
+
+    private Streamed stream(PgConnectionConfig c, ServerFacts facts, ClientTools tools, BackupSink sink) {
+        List<String> cmd = List.of(tools.program("pg_basebackup").toString(), "-D", "-", "-Ft", "-X", "none",
+                "--checkpoint=fast", "--no-password", "--verbose", "--label=lifeboat",
+                "--dbname=" + PgConnectionConfig.dbnameConninfo(c.database()));
+        try (ClientEnvironment env = ClientEnvironment.create(c, config.source().password())) {
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            env.apply(pb.environment(), c.database());
+            Process p = ChildProcess.start(pb);
+            StderrTail err = StderrTail.of(p);
+            AtomicLong waitingSince = new AtomicLong();
+            AtomicBoolean killed = new AtomicBoolean();
+            Thread watchdog = Thread.ofVirtual().name("basebackup-watchdog").start(() -> watch(p, waitingSince, killed));
+            TreeBuilder tree = new TreeBuilder(sink);
+            try {
+                p.getOutputStream().close();
+                tree.read(new TouchStream(p.getInputStream(), waitingSince));
+            } catch (IOException | RuntimeException e) {
+                p.destroyForcibly();
+                if (killed.get()) {
+                    throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
+                }
+                if (e instanceof LifeboatException le) {
+                    throw le;
+                }
+                throw new LifeboatException(ErrorCode.SOURCE_ERROR, "reading pg_basebackup's output for " + c.identity()
+                        + " failed: " + e.getMessage() + stderrSuffix(err), "see the server log", e);
+            } finally {
+                watchdog.interrupt();
+            }
+            int rc = ChildProcess.waitFor(p);
+            List<String> lines = err.lines().stream()
+                    .map(l -> config.source().password() == null ? l : config.source().password().scrub(l)).toList();
+            if (rc != 0) {
+                if (killed.get()) {
+                    throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
+                }
+                throw PgErrors.ofChild("pg_basebackup", rc, lines, c);
+            }
+            if (tree.label == null) {
+                throw new LifeboatException(ErrorCode.SOURCE_ERROR, "pg_basebackup's output has no backup_label",
+                        "check that the server is PostgreSQL 10 or newer and that --pg-bin points at its client programs");
+            }
+            BackupManifestFacts.WalRange range = tree.manifest != null
+                    ? BackupManifestFacts.walRange(tree.manifest).orElse(null) : null;
+            if (range == null) {
+                Lsn end = BackupManifestFacts.endPoint(lines).orElseThrow(() -> new LifeboatException(
+                        ErrorCode.SOURCE_ERROR, "pg_basebackup reported no WAL end point for " + c.identity(),
+                        "see the server log"));
+                range = new BackupManifestFacts.WalRange(tree.label.timeline(), tree.label.startLsn(), end);
+            }
+            BlobId root = tree.finish();
+            return new Streamed(root, tree.files, tree.directories, tree.bytes, tree.label, range);
+        }
+    }
+
+    /**
+     * Kills pg_basebackup when a read of its stream has waited longer than the WAL timeout (the
+     * server waits at pg_backup_stop for archiving). Time spent storing (a slow repository) does
+     * not count: {@code waitingSince} is 0 while no read is in progress.
+     */
+    private void watch(Process p, AtomicLong waitingSince, AtomicBoolean killed) {
+        long limit = config.walTimeout().toNanos();
+        try {
+            while (p.isAlive()) {
+                Thread.sleep(500);
+                long since = waitingSince.get();
+                if (since != 0 && System.nanoTime() - since > limit) {
+                    killed.set(true);
+                    p.destroy();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // The stream ended: nothing to watch.
+        }
+    }
+
+    private static String stderrSuffix(StderrTail err) {
+        List<String> lines = err.lines();
+        return lines.isEmpty() ? "" : " (pg_basebackup: " + lines.getLast() + ")";
+    }
+
+    /** The first segment from the backup's start that is not archived (null when the label was not read). */
+    private String firstMissing(ServerFacts f, BackupLabel label) {
+        if (label == null) {
+            return null;
+        }
+        String next = label.startLsn().segmentName(label.timeline(), f.walSegmentSize());
+        for (int i = 0; i < 1_000_000 && config.wal().contains(f.systemId(), next); i++) {
+            next = Lsn.nextSegment(next, f.walSegmentSize());
+        }
+        return next;
+    }
+
+    /** Polls the WAL archive until every file from {@code first} to {@code last} is there. */
+    private void awaitWal(ServerFacts f, String first, String last) {
+        long deadline = System.nanoTime() + config.walTimeout().toNanos();
+        String next = first;
+        while (true) {
+            while (config.wal().contains(f.systemId(), next)) {
+                if (next.equals(last)) {
+                    return;
+                }
+                next = Lsn.nextSegment(next, f.walSegmentSize());
+            }
+            if (System.nanoTime() > deadline) {
+                throw walNotArchived(next, f.archiveCommand());
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while waiting for WAL file " + next, null, e);
+            }
+        }
+    }
+
+    private LifeboatException walNotArchived(String segment, String archiveCommand) {
+        String what = segment == null ? "the WAL of the base backup" : "WAL segment " + segment;
+        return new LifeboatException(ErrorCode.SOURCE_ERROR, what + " did not reach the repository within "
+                + config.walTimeout().toSeconds() + " s; the base backup is not committed",
+                "check the server's archive_command" + (archiveCommand == null ? "" : " ('" + archiveCommand + "')")
+                        + ": it must run 'lifeboat wal push %p' into this repository, as the server's OS user; "
+                        + "the server log shows its failures");
+    }
+
+    /** Records when a read of pg_basebackup's output started waiting (0 when none is), for the watchdog. */
+    private static final class TouchStream extends InputStream {
+        private final InputStream in;
+        private final AtomicLong waitingSince;
+
+        TouchStream(InputStream in, AtomicLong waitingSince) {
+            this.in = in;
+            this.waitingSince = waitingSince;
+        }
+
+        @Override
+        public int read() throws IOException {
+            waitingSince.set(System.nanoTime());
+            try {
+                return in.read();
+            } finally {
+                waitingSince.set(0);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            waitingSince.set(System.nanoTime());
+            try {
+                return in.read(b, off, len);
+            } finally {
+                waitingSince.set(0);
+            }
+        }
+    }
+
+    /** Builds the snapshot tree from tar entries, storing each file's content as it arrives. */
+    private static final class TreeBuilder {
+        private final BackupSink sink;
+        private final Dir top = new Dir(0700, Instant.EPOCH);
+        long files;
+        long directories;
+        long bytes;
+        BackupLabel label;
+        String manifest;
+
+        TreeBuilder(BackupSink sink) {
+            this.sink = sink;
+        }
+
+        void read(InputStream tar) throws IOException {
+            TarReader reader = new TarReader(tar);
+            TarReader.Entry e;
+            while ((e = reader.next()) != null) {
+                if (e.name().isEmpty()) {
+                    continue;
+                }
+                List<String> parts = List.of(e.name().split("/"));
+                Dir parent = top;
+                for (String part : parts.subList(0, parts.size() - 1)) {
+                    parent = parent.dirs.computeIfAbsent(part, k -> new Dir(0700, Instant.EPOCH));
+                }
+                String name = parts.getLast();
+                switch (e.kind()) {
+                    case DIRECTORY -> {
+                        Dir d = parent.dirs.computeIfAbsent(name, k -> new Dir(0700, Instant.EPOCH));
+                        d.mode = e.mode();
+                        d.mtime = e.mtime();
+                    }
+                    case SYMLINK -> parent.nodes.put(name, new Node(name, NodeType.SYMLINK, 0777, 0, 0, e.mtime(), 0, 0,
+                            0, e.linkTarget(), List.of(), null));
+                    case FILE -> {
+                        StoredContent content;
+                        if (e.name().equals("backup_label") || e.name().equals("backup_manifest")) {
+                            byte[] data = reader.content().readAllBytes();
+                            String text = new String(data, StandardCharsets.UTF_8);
+                            if (e.name().equals("backup_label")) {
+                                label = BackupLabel.parse(text);
+                            } else {
+                                manifest = text;
+                            }
+                            content = sink.storeContent(new ByteArrayInputStream(data));
+                        } else {
+                            content = sink.storeContent(reader.content());
+                        }
+                        files++;
+                        bytes += content.size();
+                        parent.nodes.put(name, new Node(name, NodeType.FILE, e.mode() & 07777, 0, 0, e.mtime(),
+                                content.size(), 0, 0, null, content.blobs(), null));
+                    }
+                }
+            }
+        }
+
+        BlobId finish() {
+            return store(top);
+        }
+
+        private BlobId store(Dir d) {
+            List<Node> nodes = new ArrayList<>(d.nodes.values());
+            for (Map.Entry<String, Dir> sub : d.dirs.entrySet()) {
+                BlobId id = store(sub.getValue());
+                directories++;
+                nodes.add(new Node(sub.getKey(), NodeType.DIRECTORY, sub.getValue().mode & 07777, 0, 0,
+                        sub.getValue().mtime, 0, 0, 0, null, List.of(), id));
+            }
+            return sink.storeTree(new Tree(nodes));
+        }
+    }
+
+    private static final class Dir {
+        final Map<String, Node> nodes = new TreeMap<>();
+        final Map<String, Dir> dirs = new TreeMap<>();
+        int mode;
+        Instant mtime;
+
+        Dir(int mode, Instant mtime) {
+            this.mode = mode;
+            this.mtime = mtime;
+        }
+    }
+}

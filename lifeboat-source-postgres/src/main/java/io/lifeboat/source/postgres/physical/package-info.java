@@ -1,0 +1,56 @@
+/**
+ * PostgreSQL physical backups: base backups, the WAL they need, and point-in-time recovery.
+ *
+ * <p><b>Terms.</b> A <i>base backup</i> is a copy of the whole data directory taken while the
+ * server runs ({@code pg_basebackup}); it is consistent only together with the WAL written
+ * from its <i>start LSN</i> (the checkpoint in {@code backup_label}) to its <i>stop LSN</i>.
+ * <i>WAL archiving</i> copies every finished 16 MiB segment out of {@code pg_wal}
+ * ({@code archive_command}); <i>point-in-time recovery</i> restores a base backup and replays
+ * archived WAL ({@code restore_command}) up to a target.
+ *
+ * <p><b>Backup</b> ({@link io.lifeboat.source.postgres.PostgresPhysicalSource}):
+ * <ol>
+ *   <li>read the server's facts over JDBC: version, system identifier, WAL segment size,
+ *       {@code archive_mode}/{@code archive_command}, tablespaces. Refuse extra tablespaces
+ *       (pg_basebackup writes each to its own tar, and to stdout only the main one), a server
+ *       without WAL archiving, and a repository that holds another system's backups or WAL;
+ *   <li>run {@code pg_basebackup -D - -Ft -X none --checkpoint=fast --verbose} with the password
+ *       in a 0600 pgpass file; read its stdout with {@link io.lifeboat.source.postgres.physical.TarReader}
+ *       entry by entry, storing each file through the sink as it arrives (no temporary copy), and
+ *       build the snapshot tree (paths relative to the data directory);
+ *   <li>read {@code backup_label} (start LSN, timeline) and {@code backup_manifest}, which
+ *       pg_basebackup adds to a tar written to stdout ({@code WAL-Ranges}: stop LSN; the
+ *       {@code --verbose} "end point" line when there is no manifest);
+ *   <li>wait until every WAL segment from the start to the stop LSN is in the repository
+ *       ({@code wal/…}), polling, at most {@code --wal-timeout}; else fail naming the first missing
+ *       segment, with a hint about {@code archive_command}. The engine commits the snapshot only
+ *       after this returns.
+ * </ol>
+ *
+ * <p><b>Why {@code -X none}.</b> The WAL of a base backup also reaches the archive through
+ * {@code archive_command}; fetching it into the tar as well ({@code -X fetch}) would store it twice
+ * and tie the backup's consistency to a second copy. With {@code -X none} the server itself waits
+ * (at {@code pg_backup_stop}) until the last segment is archived, and Lifeboat then checks the
+ * repository. A restore always needs the archive anyway ({@code restore_command}).
+ *
+ * <p><b>Chunking.</b> All files of a base backup are cut into fixed 128 KiB chunks (16 pages of
+ * 8 KiB, {@code ChunkingProfile.fixed}) from the start of each file. Relation files change page by
+ * page and pages never move, so an unchanged table (every 1 GiB segment file of it) gives the same
+ * blob ids in every backup and adds nothing; a changed page re-stores one 128 KiB chunk (less
+ * after compression). Content-defined cut points would buy nothing here and cost hashing time.
+ *
+ * <p><b>Restore</b> ({@link io.lifeboat.source.postgres.physical.PhysicalRestoreTarget}): write the
+ * files into an empty data directory (0700, files 0600 or 0640 as backed up), then append
+ * {@code restore_command} and the {@link io.lifeboat.source.postgres.physical.RecoveryTarget}
+ * settings to {@code postgresql.auto.conf} and create {@code recovery.signal}. The server, started
+ * by its OS user, fetches WAL through {@code lifeboat wal fetch} until the target.
+ *
+ * <p><b>Starting</b> ({@link io.lifeboat.source.postgres.physical.RecoveryStart}): {@code pg_ctl start}
+ * as the current OS user, then {@code pg_controldata} until the cluster state says recovery ended;
+ * no connection is needed, so it works whatever {@code pg_hba.conf} the backup carries.
+ *
+ * <p><b>Not yet.</b> Extra tablespaces, streaming WAL ({@code wal receive}), the daemon fast
+ * path for {@code archive_command}, prefetching in {@code wal fetch}, verification after
+ * {@code --start} (query, amcheck, pg_verifybackup), WAL retention and {@code check} of the WAL chain.
+ */
+package io.lifeboat.source.postgres.physical;
