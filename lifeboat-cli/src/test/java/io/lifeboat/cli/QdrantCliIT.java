@@ -1,0 +1,197 @@
+package io.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.testkit.qdrant.QdrantStandIn;
+import io.lifeboat.testkit.qdrant.StandInConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lifeboat backup qdrant} and {@code lifeboat restore} of Qdrant snapshots, run as a user
+ * would. Against the stand-in by default; against a real server when {@code QDRANT_URL} is set
+ * (tests that need fault injection are then skipped, and reported as skipped).
+ */
+class QdrantCliIT {
+    private static final String PASSWORD = "qdrant cli test password";
+    private static final String KEY = "qdrant-key-that-must-never-show-9f8e7d";
+
+    @TempDir
+    Path tmp;
+
+    private CliProcess cli(QdrantServer q) {
+        CliProcess c = CliProcess.forRepository(tmp.resolve("repo"), PASSWORD).withEnv("LIFEBOAT_STATE_DIR",
+                tmp.resolve("state").toString());
+        return q.apiKey() == null ? c : c.withEnv("QDRANT_API_KEY", q.apiKey());
+    }
+
+    private static List<JsonNode> qdrantSnapshots(CliProcess cli) {
+        List<JsonNode> out = new ArrayList<>();
+        cli.run("snapshots", "--json").assertSuccess().json().forEach(s -> {
+            if (s.path("source").asText().equals("qdrant")) {
+                out.add(s);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void severalCollectionsRoundTripIntoTheSameAndANewName() {
+        try (QdrantServer q = QdrantServer.open(StandInConfig.defaults().withApiKeys(KEY, null))) {
+            String single = q.name("single");
+            String named = q.name("named");
+            String big = q.name("big");
+            q.create(single, Map.of("", 32), 2_000, 1);
+            q.create(named, Map.of("text", 16, "image", 8), 1_500, 2);
+            q.create(big, Map.of("", 8), 100_000, 3);
+            CliProcess cli = cli(q);
+            cli.run("init").assertSuccess();
+            Map<String, List<JsonNode>> before = Map.of(single, q.points(single), named, q.points(named), big, q.points(big));
+
+            CliResult backup = cli.run("backup", "qdrant", "--url", q.url().toString(), "--collection", single,
+                    "--collection", named, "--collection", big, "--json").assertSuccess();
+            JsonNode out = backup.json();
+            assertThat(out.path("snapshots")).hasSize(3);
+            String rp = out.path("recovery_point").asText();
+            assertThat(rp).hasSize(32);
+            for (JsonNode s : out.path("snapshots")) {
+                assertThat(s.path("recovery_point").asText()).isEqualTo(rp);
+                String c = s.path("metadata").path("collection").asText();
+                assertThat(s.path("metadata").path("points_count").asLong()).isEqualTo(before.get(c).size());
+                assertThat(s.path("metadata").path("snapshot_sha256").asText()).hasSize(64);
+                assertThat(q.snapshots(c)).as("server-side snapshots of %s after the backup", c).isEmpty();
+            }
+            assertThat(backup.stdout() + backup.stderr()).doesNotContain(KEY);
+
+            for (JsonNode s : out.path("snapshots")) {
+                String c = s.path("metadata").path("collection").asText();
+                String id = s.path("id").asText();
+                CliResult copy = cli.run("restore", id, "--qdrant-url", q.url().toString(), "--collection", c + "_copy",
+                        "--json").assertSuccess();
+                assertThat(copy.json().path("restored_points").asLong()).isEqualTo(before.get(c).size());
+                assertThat(copy.json().path("mismatches").asLong()).isZero();
+                assertThat(copy.json().path("priority").asText()).isEqualTo("snapshot");
+                assertThat(q.points(c + "_copy")).as("points, vectors and payloads of %s_copy", c).isEqualTo(before.get(c));
+                CliResult same = cli.run("restore", id, "--priority", "replica").assertSuccess();
+                assertThat(same.stdout()).contains("into collection " + c, "equal the backup's");
+                assertThat(q.points(c)).as("points of %s restored in place", c).isEqualTo(before.get(c));
+                assertThat(q.snapshots(c + "_copy")).as("uploaded snapshot removed").isEmpty();
+                assertThat(q.snapshots(c)).isEmpty();
+            }
+            if (q.standIn() != null) {
+                assertThat(q.standIn().lastRecoveryPriority()).isEqualTo("replica");
+            }
+        }
+    }
+
+    @Test
+    void secondBackupOfAnUnchangedCollectionAddsLittle() {
+        try (QdrantServer q = QdrantServer.open(StandInConfig.defaults())) {
+            String c = q.name("unchanged");
+            q.create(c, Map.of("", 64), 20_000, 4);
+            CliProcess cli = cli(q);
+            cli.run("init").assertSuccess();
+            cli.run("backup", "qdrant", "--url", q.url().toString(), "--collection", c).assertSuccess();
+            sleepPastTheSecond(); // a real server names snapshots by the second
+            JsonNode second = cli.run("backup", "qdrant", "--url", q.url().toString(), "--collection", c, "--json")
+                    .assertSuccess().json().path("snapshots").get(0);
+            long size = second.path("metadata").path("snapshot_size").asLong();
+            long added = second.path("stats").path("bytes_added").asLong();
+            double pct = 100.0 * added / size;
+            System.out.printf("QdrantCliIT: unchanged collection, second backup added %d of %d bytes (%.2f%%)%n", added, size, pct);
+            assertThat(pct).isLessThan(5.0);
+        }
+    }
+
+    @Test
+    void accessErrorsAreClearLeaveNoSnapshotAndNeverShowTheKey() throws java.io.IOException {
+        assumeTrue(!QdrantServer.real(), "needs the stand-in's read-only key");
+        try (QdrantServer q = QdrantServer.open(StandInConfig.defaults().withApiKeys(KEY, "read-only-" + KEY))) {
+            q.create("docs", Map.of("", 4), 50, 5);
+            CliProcess cli = cli(q);
+            cli.run("init").assertSuccess();
+            String url = q.url().toString();
+            CliResult missing = cli.withEnv("QDRANT_API_KEY", null).run("backup", "qdrant", "--url", url, "--collection", "docs")
+                    .assertExitCode(17);
+            assertThat(missing.stderr()).contains("API key missing (401", "--api-key-file");
+            CliResult wrong = cli.withEnv("QDRANT_API_KEY", "wrong-" + KEY).run("backup", "qdrant", "--url", url,
+                    "--collection", "docs", "--json").assertExitCode(17);
+            assertThat(wrong.json().path("error").path("message").asText()).contains("API key rejected (401");
+            Path keyFile = Files.writeString(tmp.resolve("ro.key"), "read-only-" + KEY + "\n");
+            CliResult readOnly = cli.withEnv("QDRANT_API_KEY", null).run("backup", "qdrant", "--url", url,
+                    "--api-key-file", keyFile.toString(), "--collection", "docs").assertExitCode(17);
+            assertThat(readOnly.stderr()).contains("forbidden (403", "read-write");
+            CliResult unknown = cli.run("backup", "qdrant", "--url", url, "--collection", "nope").assertExitCode(13);
+            assertThat(unknown.stderr()).contains("collection nope", "404");
+            for (CliResult r : List.of(missing, wrong, readOnly, unknown)) {
+                assertThat(r.stdout() + r.stderr()).doesNotContain(KEY);
+            }
+            assertThat(qdrantSnapshots(cli)).isEmpty();
+            assertThat(q.standIn().snapshotFiles()).isEmpty();
+        }
+    }
+
+    @Test
+    void killedBackupCommitsNothingAndTheNextRunLeavesNoStraySnapshot() throws InterruptedException {
+        assumeTrue(!QdrantServer.real(), "needs the stand-in's slowed downloads");
+        try (QdrantServer q = QdrantServer.open(StandInConfig.defaults())) {
+            QdrantStandIn s = q.standIn();
+            q.create("docs", Map.of("", 64), 8_000, 6);
+            CliProcess cli = cli(q);
+            cli.run("init").assertSuccess();
+            s.faults().slowDownloads(256 * 1024);
+            CliProcess.Running running = cli.start("backup", "qdrant", "--url", q.url().toString(), "--collection", "docs");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (s.requests().stream().noneMatch(r -> r.startsWith("GET /collections/docs/snapshots/"))
+                    && System.nanoTime() < deadline) {
+                if (s.requests().stream().anyMatch(r -> r.startsWith("POST /collections/docs/snapshots"))) {
+                    Thread.sleep(300); // the download request is logged only when it ends: give it time to start
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            Thread.sleep(700);
+            CliResult killed = running.kill();
+            assertThat(killed.exitCode()).as("killed, not finished: %s", killed.describe()).isNotZero();
+            s.faults().clear();
+            assertThat(qdrantSnapshots(cli)).as("no snapshot committed by the killed backup").isEmpty();
+            assertThat(s.snapshotFiles()).as("the killed backup's server-side snapshot").hasSize(1);
+
+            cli.run("backup", "qdrant", "--url", q.url().toString(), "--collection", "docs").assertSuccess();
+            assertThat(qdrantSnapshots(cli)).hasSize(1);
+            assertThat(s.snapshotFiles()).as("stray snapshot removed by the next run").isEmpty();
+            cli.run("check", "--read-data").assertSuccess();
+        }
+    }
+
+    @Test
+    void restoreRefusesATargetTooNewForTheSnapshot() {
+        assumeTrue(!QdrantServer.real(), "needs two stand-in versions");
+        try (QdrantServer old = QdrantServer.open(StandInConfig.defaults().withVersion("1.16.1"));
+                QdrantServer newer = QdrantServer.open(StandInConfig.defaults().withVersion("1.18.0"))) {
+            old.create("docs", Map.of("", 4), 20, 7);
+            CliProcess cli = cli(old);
+            cli.run("init").assertSuccess();
+            cli.run("backup", "qdrant", "--url", old.url().toString(), "--all").assertSuccess();
+            CliResult refused = cli.run("restore", "latest", "--qdrant-url", newer.url().toString()).assertExitCode(18);
+            assertThat(refused.stderr()).contains("1.16.1", "1.18.0", "cannot recover");
+            assertThat(newer.standIn().requests()).noneMatch(r -> r.contains("/upload"));
+        }
+    }
+
+    private static void sleepPastTheSecond() {
+        try {
+            Thread.sleep(1100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
