@@ -2,6 +2,7 @@ package io.lifeboat.source.qdrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -262,5 +263,35 @@ class QdrantSourceIT {
         source(endpoint(s, null), "docs").backup(new MemorySink(), Optional.empty());
         assertThat(s.snapshotFiles()).hasSize(1).allSatisfy(p -> assertThat(p.getFileName().toString()).startsWith("user-"));
         assertThat(journal.of(s.url().toString())).isEmpty();
+    }
+
+    /**
+     * The backup treats a snapshot as opaque bytes (it never parses the tar), so a real Qdrant
+     * snapshot, old-GNU tar with sparse entries, must come through a broken and resumed download
+     * byte for byte.
+     */
+    @Test
+    void aRealSnapshotTarComesThroughAResumedDownloadByteForByte() throws Exception {
+        Path sample = Path.of("/work/shared/qdrant/sample-shard.snapshot");
+        assumeTrue(java.nio.file.Files.isReadable(sample), "shared/qdrant/sample-shard.snapshot is not on this machine");
+        QdrantStandIn s = start(StandInConfig.defaults());
+        s.createCollection("docs", CollectionConfig.single(4, "Dot"));
+        byte[] bytes = java.nio.file.Files.readAllBytes(sample);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        Path folder = java.nio.file.Files.createDirectories(s.snapshotFolder().resolve("docs"));
+        java.nio.file.Files.write(folder.resolve("sample-shard.snapshot"), bytes);
+        java.nio.file.Files.writeString(folder.resolve("sample-shard.snapshot.checksum"), sha);
+        try (QdrantClient client = new QdrantClient(endpoint(s, null))) {
+            QdrantClient.SnapshotFile listed = client.listSnapshots("docs").get(0);
+            assertThat(listed.checksum()).isEqualTo(sha);
+            s.faults().cutDownloads(2, 3000);
+            MemorySink sink = new MemorySink();
+            try (ResumingDownload in = new ResumingDownload(client, "docs", listed.name(), listed.size())) {
+                sink.storeContent(in);
+            }
+            assertThat(sink.blobs.values()).singleElement().satisfies(b -> assertThat(b).isEqualTo(bytes));
+            assertThat(bytes).hasSize(10240);
+            assertThat(new String(bytes, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)).as("old-GNU magic").isEqualTo("ustar");
+        }
     }
 }
