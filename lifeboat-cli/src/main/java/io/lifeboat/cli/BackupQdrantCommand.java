@@ -1,6 +1,5 @@
 package io.lifeboat.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.progress.ProgressListener;
@@ -13,6 +12,7 @@ import io.lifeboat.source.qdrant.PendingSnapshots;
 import io.lifeboat.source.qdrant.QdrantApiKey;
 import io.lifeboat.source.qdrant.QdrantClient;
 import io.lifeboat.source.qdrant.QdrantEndpoint;
+import io.lifeboat.source.qdrant.QdrantNodes;
 import io.lifeboat.source.qdrant.QdrantSource;
 import io.lifeboat.source.qdrant.QdrantSourceConfig;
 import java.net.URI;
@@ -23,7 +23,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,38 +89,14 @@ final class BackupQdrantCommand implements Callable<Integer> {
         return results.stream().anyMatch(BackupResult::partial) ? ErrorCode.PARTIAL.exitCode() : 0;
     }
 
-    /**
-     * The collections to back up; refuses a cluster whose nodes were not all named, since each
-     * node's snapshot holds only its local shards.
-     */
+    /** The collections to back up; {@link QdrantNodes#check} refuses a cluster whose nodes were not all named. */
     private List<String> checkNodes(List<QdrantEndpoint> nodes) {
-        TreeSet<Long> peers = new TreeSet<>();
-        TreeSet<Long> given = new TreeSet<>();
+        QdrantNodes.check(nodes);
         List<String> names = collections;
-        boolean clustered = false;
-        for (QdrantEndpoint node : nodes) {
-            try (QdrantClient client = new QdrantClient(node)) {
-                JsonNode cluster = client.cluster();
-                if ("enabled".equals(cluster.path("status").asText())) {
-                    clustered = true;
-                    given.add(cluster.path("peer_id").asLong());
-                    cluster.path("peers").fieldNames().forEachRemaining(p -> peers.add(Long.parseLong(p)));
-                }
-                if (all && node == nodes.get(0)) {
-                    names = client.collections();
-                }
+        if (all) {
+            try (QdrantClient client = new QdrantClient(nodes.get(0))) {
+                names = client.collections();
             }
-        }
-        if (clustered && !given.containsAll(peers)) {
-            TreeSet<Long> missing = new TreeSet<>(peers);
-            missing.removeAll(given);
-            throw new LifeboatException(ErrorCode.REFUSED, "Qdrant runs as a cluster of " + peers.size()
-                    + " peers and a collection snapshot holds only one node's shards; no --url reaches peer(s) " + missing,
-                    "pass --url once for every node of the cluster (its REST port)");
-        }
-        if (given.size() < nodes.size() && clustered) {
-            throw new LifeboatException(ErrorCode.USAGE, "the --url values mix cluster nodes with other servers or name a node twice",
-                    "pass --url once for every node of one cluster");
         }
         if (names.isEmpty()) {
             throw new LifeboatException(ErrorCode.NOT_FOUND, "Qdrant " + nodes.get(0) + " has no collections", "nothing to back up");

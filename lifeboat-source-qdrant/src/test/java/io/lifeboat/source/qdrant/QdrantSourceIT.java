@@ -294,4 +294,43 @@ class QdrantSourceIT {
             assertThat(new String(bytes, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)).as("old-GNU magic").isEqualTo("ustar");
         }
     }
+
+    @Test
+    void aClusterIsBackedUpNodeByNodeAndRefusedWhenANodeIsMissing() {
+        Map<Long, String> peers = Map.of(1L, "http://node-1:6335/", 2L, "http://node-2:6335/");
+        QdrantStandIn a = start(StandInConfig.defaults().withCluster(1, peers));
+        QdrantStandIn b = start(StandInConfig.defaults().withCluster(2, peers));
+        QdrantStandIn alone = start(StandInConfig.defaults());
+        assertThat(QdrantNodes.check(List.of(endpoint(alone, null))).clustered()).isFalse();
+        assertThatThrownBy(() -> QdrantNodes.check(List.of(endpoint(a, null))))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.REFUSED);
+                    assertThat(e.getMessage()).contains("cluster of 2 peers", "peer(s) [2]");
+                });
+        assertThatThrownBy(() -> QdrantNodes.check(List.of(endpoint(a, null), endpoint(alone, null))))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+        QdrantNodes nodes = QdrantNodes.check(List.of(endpoint(a, null), endpoint(b, null)));
+        assertThat(nodes.clustered()).isTrue();
+        assertThat(nodes.peerIds()).containsExactly(1L, 2L);
+
+        // Each node holds its own shards of the collection: each is backed up and restored on its own.
+        List<Point> onA = points(new Random(11), 60, CollectionConfig.single(4, "Dot"));
+        List<Point> onB = points(new Random(12), 40, CollectionConfig.single(4, "Dot"));
+        a.createCollection("docs", CollectionConfig.single(4, "Dot")).upsert(onA);
+        b.createCollection("docs", CollectionConfig.single(4, "Dot")).upsert(onB);
+        for (QdrantStandIn node : List.of(a, b)) {
+            List<Point> before = node.collection("docs").orElseThrow().points();
+            assertThat(before).hasSize(node == a ? onA.size() : onB.size());
+            MemorySink sink = new MemorySink();
+            BackupOutcome out = source(endpoint(node, null), "docs").backup(sink, Optional.empty());
+            assertThat(out.metadata()).containsEntry("cluster_enabled", true)
+                    .containsEntry("peer_id", node == a ? 1L : 2L);
+            node.collection("docs").orElseThrow().upsert(points(new Random(13), 5, CollectionConfig.single(4, "Dot")));
+            QdrantSnapshotMetadata rec = QdrantSnapshotMetadata.fromMap(out.metadata());
+            QdrantRestoreReport r = new QdrantRestoreTarget(new QdrantRestoreConfig(endpoint(node, null), "docs", "snapshot", rec))
+                    .restoreCollection(out.root(), sink);
+            assertThat(r.mismatches()).isZero();
+            assertThat(node.collection("docs").orElseThrow().points()).isEqualTo(before);
+        }
+    }
 }
