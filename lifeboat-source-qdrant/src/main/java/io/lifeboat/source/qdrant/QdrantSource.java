@@ -85,10 +85,13 @@ public final class QdrantSource implements Source {
             StoredContent content;
             long countAfter;
             PointSample sample;
+            long downloadMillis;
             try {
                 countAfter = client.countExact(c);
                 sample = PointSample.take(client, c, config.sampleSize(), c.hashCode());
+                java.time.Instant start = clock.instant();
                 content = download(client, snap, sink);
+                downloadMillis = java.time.Duration.between(start, clock.instant()).toMillis();
             } finally {
                 deleteOnServer(client, snap, pending, warnings);
             }
@@ -99,6 +102,7 @@ public final class QdrantSource implements Source {
             Node node = Node.stream(SNAPSHOT_NODE, content.size(), clock.instant(), content.blobs());
             BlobId root = sink.storeTree(new Tree(List.of(node)));
             Map<String, Object> md = metadata(version, cluster, info, snap, countAfter, sample);
+            md.put("download_ms", downloadMillis);
             return new BackupOutcome(root, 1, 0, content.size(), 0, md, warnings);
         }
     }
