@@ -18,8 +18,10 @@ import java.util.function.UnaryOperator;
  * backup of the same server reads the journal and deletes what the killed one left. Only
  * snapshots Lifeboat made are ever deleted: a snapshot name alone does not tell who made it.
  *
- * <p>One line per snapshot: {@code URL TAB collection TAB name}. Changes hold an exclusive file
- * lock, so concurrent backups on one machine do not lose each other's lines.
+ * <p>One line per snapshot: {@code URL TAB collection TAB name TAB pid}. Changes hold an exclusive
+ * file lock, so concurrent backups on one machine do not lose each other's lines; only entries of
+ * processes that no longer run are stale, so a backup never deletes the snapshot another running
+ * backup is downloading.
  */
 public final class PendingSnapshots {
     private final Path file;
@@ -33,9 +35,19 @@ public final class PendingSnapshots {
         return new PendingSnapshots(null);
     }
 
-    record Entry(String url, String collection, String name) {
+    record Entry(String url, String collection, String name, long pid) {
+        /** An entry of this process. */
+        Entry(String url, String collection, String name) {
+            this(url, collection, name, ProcessHandle.current().pid());
+        }
+
         String line() {
-            return url + "\t" + collection + "\t" + name;
+            return url + "\t" + collection + "\t" + name + "\t" + pid;
+        }
+
+        /** Whether the process that made the snapshot is gone (so nobody will delete it but us). */
+        boolean orphaned() {
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
     }
 
@@ -53,19 +65,30 @@ public final class PendingSnapshots {
         });
     }
 
-    /** The entries of one server. */
-    List<Entry> of(String url) {
+    /** The entries of one server whose process no longer runs. */
+    List<Entry> orphans(String url) {
         List<Entry> out = new ArrayList<>();
         update(lines -> {
             for (String l : lines) {
-                String[] f = l.split("\t", 3);
-                if (f.length == 3 && f[0].equals(url)) {
-                    out.add(new Entry(f[0], f[1], f[2]));
+                String[] f = l.split("\t", 4);
+                if (f.length == 4 && f[0].equals(url)) {
+                    Entry e = new Entry(f[0], f[1], f[2], parsePid(f[3]));
+                    if (e.orphaned()) {
+                        out.add(e);
+                    }
                 }
             }
             return lines;
         });
         return out;
+    }
+
+    private static long parsePid(String s) {
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return -1; // unreadable: treated as gone
+        }
     }
 
     private synchronized void update(UnaryOperator<List<String>> change) {

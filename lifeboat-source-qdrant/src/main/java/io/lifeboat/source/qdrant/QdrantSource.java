@@ -152,9 +152,9 @@ public final class QdrantSource implements Source {
         }
     }
 
-    /** Deletes the snapshots that earlier, killed backups of this server left behind. */
+    /** Deletes the snapshots that earlier, killed backups of this server left behind (never those of running ones). */
     private void removeStale(QdrantClient client, List<String> warnings) {
-        for (PendingSnapshots.Entry e : config.pending().of(config.endpoint().url().toString())) {
+        for (PendingSnapshots.Entry e : config.pending().orphans(config.endpoint().url().toString())) {
             try {
                 client.deleteSnapshot(e.collection(), e.name());
                 config.pending().remove(e);

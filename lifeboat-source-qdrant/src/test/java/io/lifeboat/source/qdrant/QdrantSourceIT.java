@@ -246,7 +246,7 @@ class QdrantSourceIT {
     }
 
     @Test
-    void aStaleSnapshotOfAKilledBackupIsDeletedByTheNextOne() {
+    void aStaleSnapshotOfAKilledBackupIsDeletedByTheNextOne() throws Exception {
         QdrantStandIn s = start(StandInConfig.defaults());
         fill(s, "docs", CollectionConfig.single(4, "Dot"), 10, 10);
         PendingSnapshots journal = new PendingSnapshots(tmp.resolve("pending"));
@@ -254,7 +254,9 @@ class QdrantSourceIT {
         try (QdrantClient client = new QdrantClient(endpoint(s, null))) {
             left = client.createSnapshot("docs"); // as a killed backup leaves it
         }
-        journal.add(new PendingSnapshots.Entry(s.url().toString(), "docs", left.name()));
+        journal.add(new PendingSnapshots.Entry(s.url().toString(), "docs", left.name(), deadPid()));
+        // A backup still running (this process) has its snapshot in the journal too: never touched.
+        journal.add(new PendingSnapshots.Entry(s.url().toString(), "docs", "docs-in-progress.snapshot", ProcessHandle.current().pid()));
         s.createCollection("user", CollectionConfig.single(4, "Dot"));
         try (QdrantClient client = new QdrantClient(endpoint(s, null))) {
             client.createSnapshot("user"); // somebody else's snapshot: never touched
@@ -262,7 +264,17 @@ class QdrantSourceIT {
         assertThat(s.snapshotFiles()).hasSize(2);
         source(endpoint(s, null), "docs").backup(new MemorySink(), Optional.empty());
         assertThat(s.snapshotFiles()).hasSize(1).allSatisfy(p -> assertThat(p.getFileName().toString()).startsWith("user-"));
-        assertThat(journal.of(s.url().toString())).isEmpty();
+        assertThat(journal.orphans(s.url().toString())).isEmpty();
+        assertThat(java.nio.file.Files.readString(tmp.resolve("pending"))).as("a running backup's entry is kept")
+                .contains("docs-in-progress.snapshot").doesNotContain(left.name() + "\t");
+        assertThat(s.requests()).noneMatch(r -> r.contains("docs-in-progress"));
+    }
+
+    /** A pid that runs no process: a short-lived child's, after it exited. */
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return p.pid();
     }
 
     /**
