@@ -17,10 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lifeboat backup qdrant} and {@code lifeboat restore} of Qdrant snapshots, run as a user
- * would. Against the stand-in by default; against a real server when {@code QDRANT_URL} is set
- * (tests that need fault injection are then skipped, and reported as skipped).
+ * would, against the stand-in. {@link QdrantRealServerIT} runs the same tests against a real
+ * server when {@code QDRANT_URL} is set (those that need the stand-in's fault injection skip).
  */
 class QdrantCliIT {
+    /** Whether the tests talk to the real server of {@code QDRANT_URL}. */
+    boolean realServer() {
+        return false;
+    }
+
+    QdrantServer open(StandInConfig config) {
+        return QdrantServer.open(config, realServer());
+    }
+
     private static final String PASSWORD = "qdrant cli test password";
     private static final String KEY = "qdrant-key-that-must-never-show-9f8e7d";
 
@@ -45,7 +54,7 @@ class QdrantCliIT {
 
     @Test
     void severalCollectionsRoundTripIntoTheSameAndANewName() {
-        try (QdrantServer q = QdrantServer.open(StandInConfig.defaults().withApiKeys(KEY, null))) {
+        try (QdrantServer q = open(StandInConfig.defaults().withApiKeys(KEY, null))) {
             String single = q.name("single");
             String named = q.name("named");
             String big = q.name("big");
@@ -106,8 +115,8 @@ class QdrantCliIT {
 
     @Test
     void accessErrorsAreClearLeaveNoSnapshotAndNeverShowTheKey() throws java.io.IOException {
-        assumeTrue(!QdrantServer.real(), "needs the stand-in's read-only key");
-        try (QdrantServer q = QdrantServer.open(StandInConfig.defaults().withApiKeys(KEY, "read-only-" + KEY))) {
+        assumeTrue(!realServer(), "needs the stand-in's read-only key");
+        try (QdrantServer q = open(StandInConfig.defaults().withApiKeys(KEY, "read-only-" + KEY))) {
             q.create("docs", Map.of("", 4), 50, 5);
             CliProcess cli = cli(q);
             cli.run("init").assertSuccess();
@@ -131,8 +140,8 @@ class QdrantCliIT {
 
     @Test
     void killedBackupCommitsNothingAndTheNextRunLeavesNoStraySnapshot() throws InterruptedException {
-        assumeTrue(!QdrantServer.real(), "needs the stand-in's slowed downloads");
-        try (QdrantServer q = QdrantServer.open(StandInConfig.defaults())) {
+        assumeTrue(!realServer(), "needs the stand-in's slowed downloads");
+        try (QdrantServer q = open(StandInConfig.defaults())) {
             QdrantStandIn s = q.standIn();
             q.create("docs", Map.of("", 64), 8_000, 6);
             CliProcess cli = cli(q);

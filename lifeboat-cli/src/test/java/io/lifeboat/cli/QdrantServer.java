@@ -20,8 +20,8 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * The Qdrant server a CLI test talks to: a real one when {@code QDRANT_URL} is set (key from
- * {@code QDRANT_API_KEY}), else the in-process stand-in. Tests set up and read data through the
+ * The Qdrant server a CLI test talks to: a real one ({@code QDRANT_URL}, key from
+ * {@code QDRANT_API_KEY}) or the in-process stand-in. Tests set up and read data through the
  * REST API only, so the same test runs against both; tests that need fault injection ask for
  * {@link #standIn()} and are skipped against a real server.
  */
@@ -44,9 +44,9 @@ final class QdrantServer implements AutoCloseable {
         return u != null && !u.isBlank();
     }
 
-    /** The real server of {@code QDRANT_URL}, else a fresh stand-in with {@code config}. */
-    static QdrantServer open(StandInConfig config) {
-        if (real()) {
+    /** The real server of {@code QDRANT_URL} when {@code realServer}, else a fresh stand-in with {@code config}. */
+    static QdrantServer open(StandInConfig config, boolean realServer) {
+        if (realServer) {
             return new QdrantServer(URI.create(System.getenv("QDRANT_URL")), System.getenv("QDRANT_API_KEY"), null);
         }
         QdrantStandIn s = QdrantStandIn.start(config);
@@ -69,7 +69,7 @@ final class QdrantServer implements AutoCloseable {
 
     /** A collection name unique to this run (a real server may hold other data). */
     String name(String base) {
-        return real() ? base + "_lb" + Long.toHexString(System.nanoTime()) : base;
+        return standIn == null ? base + "_lb" + Long.toHexString(System.nanoTime()) : base;
     }
 
     /** Creates a collection with {@code vectors} ({name: dim} or {"": dim}) and {@code n} seeded points. */
