@@ -81,7 +81,7 @@ public final class QdrantSource implements Source {
             long countBefore = client.countExact(c);
             QdrantClient.SnapshotFile snap = client.createSnapshot(c);
             PendingSnapshots.Entry pending = new PendingSnapshots.Entry(config.endpoint().url().toString(), c, snap.name());
-            config.pending().add(pending);
+            journal(() -> config.pending().add(pending), snap.name(), warnings);
             StoredContent content;
             long countAfter;
             PointSample sample;
@@ -145,22 +145,42 @@ public final class QdrantSource implements Source {
             List<String> warnings) {
         try {
             client.deleteSnapshot(config.collection(), snap.name());
-            config.pending().remove(pending);
+            journal(() -> config.pending().remove(pending), snap.name(), warnings);
         } catch (LifeboatException e) {
             warnings.add("could not delete snapshot " + snap.name() + " on the server (the next backup tries again): "
                     + e.getMessage());
         }
     }
 
+    /**
+     * A change of the journal; when the state directory cannot be written the backup goes on (the
+     * snapshot is still deleted in {@code finally}) with a warning, since only a killed backup needs it.
+     */
+    private static void journal(Runnable change, String name, List<String> warnings) {
+        try {
+            change.run();
+        } catch (java.io.UncheckedIOException e) {
+            warnings.add("cannot note snapshot " + name + " in the local journal (" + e.getMessage()
+                    + "); if this backup is killed, delete it on the server by hand or fix LIFEBOAT_STATE_DIR");
+        }
+    }
+
     /** Deletes the snapshots that earlier, killed backups of this server left behind (never those of running ones). */
     private void removeStale(QdrantClient client, List<String> warnings) {
-        for (PendingSnapshots.Entry e : config.pending().orphans(config.endpoint().url().toString())) {
+        List<PendingSnapshots.Entry> orphans;
+        try {
+            orphans = config.pending().orphans(config.endpoint().url().toString());
+        } catch (java.io.UncheckedIOException e) {
+            warnings.add("cannot read the local journal of unfinished snapshots: " + e.getMessage());
+            return;
+        }
+        for (PendingSnapshots.Entry e : orphans) {
             try {
                 client.deleteSnapshot(e.collection(), e.name());
-                config.pending().remove(e);
+                journal(() -> config.pending().remove(e), e.name(), warnings);
             } catch (LifeboatException ex) {
                 if (ex.code() == ErrorCode.NOT_FOUND) {
-                    config.pending().remove(e); // the collection is gone, and its snapshots with it
+                    journal(() -> config.pending().remove(e), e.name(), warnings); // the collection is gone, and its snapshots with it
                 } else {
                     warnings.add("could not delete stale snapshot " + e.name() + " of collection " + e.collection()
                             + ": " + ex.getMessage());

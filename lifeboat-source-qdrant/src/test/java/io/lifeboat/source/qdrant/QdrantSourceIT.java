@@ -270,6 +270,19 @@ class QdrantSourceIT {
         assertThat(s.requests()).noneMatch(r -> r.contains("docs-in-progress"));
     }
 
+    @Test
+    void anUnwritableJournalIsAWarningAndTheSnapshotIsStillDeleted() throws Exception {
+        QdrantStandIn s = start(StandInConfig.defaults());
+        fill(s, "docs", CollectionConfig.single(4, "Dot"), 10, 14);
+        Path notADirectory = java.nio.file.Files.writeString(tmp.resolve("file"), "x");
+        QdrantSource source = new QdrantSource(new QdrantSourceConfig(endpoint(s, null), "docs", 5,
+                new PendingSnapshots(notADirectory.resolve("pending"))), Clock.systemUTC());
+        BackupOutcome out = source.backup(new MemorySink(), Optional.empty());
+        assertThat(out.metadata()).containsEntry("points_count", 10L);
+        assertThat(out.warnings()).isNotEmpty().allSatisfy(w -> assertThat(w).contains("journal"));
+        assertThat(s.snapshotFiles()).isEmpty();
+    }
+
     /** A pid that runs no process: a short-lived child's, after it exited. */
     private static long deadPid() throws Exception {
         Process p = new ProcessBuilder("true").start();
