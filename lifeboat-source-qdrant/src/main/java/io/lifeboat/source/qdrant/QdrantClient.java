@@ -203,7 +203,7 @@ public final class QdrantClient implements AutoCloseable {
         String path = c(collection) + "/snapshots/upload?wait=true&priority=" + seg(priority) + "&checksum=" + seg(checksum);
         HttpRequest.Builder r = request(path, endpoint.snapshotTimeout())
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body);
-        result(send(r, "uploading the snapshot", collection), "uploading the snapshot", collection);
+        result(send(r, "uploading the snapshot", collection, QdrantClient::retryableUpload), "uploading the snapshot", collection);
     }
 
     // ---- plumbing
@@ -234,8 +234,12 @@ public final class QdrantClient implements AutoCloseable {
         return b;
     }
 
-    /** Sends with retries; returns the last answer (any status) or throws when the server stayed unreachable. */
     private Answer send(HttpRequest.Builder r, String what, String collection) {
+        return send(r, what, collection, QdrantClient::retryable);
+    }
+
+    /** Sends with retries; returns the last answer (any status) or throws when the server stayed unreachable. */
+    private Answer send(HttpRequest.Builder r, String what, String collection, java.util.function.IntPredicate retry) {
         for (int attempt = 1; ; attempt++) {
             Answer a;
             try {
@@ -251,11 +255,20 @@ public final class QdrantClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while " + what, null, e);
             }
-            if (!retryable(a.status()) || attempt >= endpoint.maxAttempts()) {
+            if (!retry.test(a.status()) || attempt >= endpoint.maxAttempts()) {
                 return a;
             }
             backoff(attempt);
         }
+    }
+
+    /**
+     * An upload is sent again only for a gateway or availability failure (502, 503, 504): a 500
+     * after an upload means the server could not recover the snapshot (a malformed tar, say), and
+     * sending the same bytes again would fail the same way after another full transfer.
+     */
+    static boolean retryableUpload(int status) {
+        return status == 502 || status == 503 || status == 504;
     }
 
     /** 5xx but not 507 (a full disk does not empty itself) nor 501 (not implemented). */

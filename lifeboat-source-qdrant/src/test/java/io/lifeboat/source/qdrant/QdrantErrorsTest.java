@@ -46,5 +46,7 @@ class QdrantErrorsTest {
         assertThat(QdrantClient.retryable(507)).isFalse();
         assertThat(QdrantClient.retryable(404)).isFalse();
         assertThat(QdrantClient.retryable(401)).isFalse();
+        assertThat(QdrantClient.retryableUpload(500)).as("a snapshot the server cannot recover").isFalse();
+        assertThat(QdrantClient.retryableUpload(503)).isTrue();
     }
 }

@@ -161,6 +161,28 @@ class QdrantSourceIT {
     }
 
     @Test
+    void aSnapshotTheServerCannotRecoverIsUploadedOnceAndChangesNothing() throws Exception {
+        QdrantStandIn s = start(StandInConfig.defaults());
+        List<Point> existing = points(new Random(15), 10, CollectionConfig.single(4, "Dot"));
+        s.createCollection("docs", CollectionConfig.single(4, "Dot")).upsert(existing);
+        MemorySink sink = new MemorySink();
+        byte[] garbage = new byte[5000];
+        new Random(16).nextBytes(garbage);
+        io.lifeboat.core.source.StoredContent content = sink.storeContent(new java.io.ByteArrayInputStream(garbage));
+        io.lifeboat.core.id.BlobId root = sink.storeTree(new io.lifeboat.core.tree.Tree(List.of(io.lifeboat.core.tree.Node.stream(
+                QdrantSource.SNAPSHOT_NODE, content.size(), java.time.Instant.EPOCH, content.blobs()))));
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(garbage));
+        QdrantSnapshotMetadata rec = new QdrantSnapshotMetadata(s.url().toString(), "docs", "1.19.0", 10, garbage.length, sha,
+                "docs.snapshot", null, new PointSample(List.of(), List.of()));
+        assertThatThrownBy(() -> new QdrantRestoreTarget(new QdrantRestoreConfig(endpoint(s, null), "docs", "snapshot", rec))
+                .restoreCollection(root, sink))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.getMessage()).contains("HTTP 500"));
+        assertThat(s.requests()).filteredOn(r -> r.contains("/snapshots/upload")).hasSize(1);
+        assertThat(s.collection("docs").orElseThrow().points()).isEqualTo(existing);
+        assertThat(s.snapshotFiles()).isEmpty();
+    }
+
+    @Test
     void refusesANewerServerBeforeUploading() {
         QdrantStandIn old = start(StandInConfig.defaults().withVersion("1.17.2"));
         fill(old, "docs", CollectionConfig.single(4, "Dot"), 10, 6);
