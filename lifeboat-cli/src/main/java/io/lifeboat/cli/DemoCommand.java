@@ -74,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         ctx.out.printf("restored tree equals the source: %d files, %d symlinks, %s compared byte for byte%n",
                 cmp.files(), cmp.symlinks(), Sizes.human(cmp.bytes()));
         postgres(inner, pw);
+        qdrant(inner, pw);
         step("read back and authenticate every stored byte");
         run(inner, "check", "--read-data", pw);
         step("snapshots");
@@ -110,6 +111,32 @@ final class DemoCommand implements Callable<Integer> {
                         + source + " versus " + restored, "run 'lifeboat check --read-data' and report the difference");
             }
             ctx.out.printf("restored database equals the source, table by table: %s%n", source);
+        }
+    }
+
+    /** Backs up and restores a sample Qdrant collection on the server of $QDRANT_URL, when one is given. */
+    private void qdrant(CliContext inner, String pw) {
+        step("Qdrant: a sample collection (document chunks with embeddings)");
+        String url = inner.env.get("QDRANT_URL");
+        if (url == null || url.isBlank()) {
+            ctx.out.println("skipped: set QDRANT_URL (and QDRANT_API_KEY) to a Qdrant server to include a collection");
+            return;
+        }
+        String name = "lifeboat_demo_" + System.currentTimeMillis();
+        try (DemoQdrant q = new DemoQdrant(java.net.URI.create(url), inner.env.get("QDRANT_API_KEY"))) {
+            q.createSampleCollection(name, 2000);
+            step("back up the collection (a server-side snapshot streamed into the repository, then deleted)");
+            run(inner, "backup", "qdrant", "--url", url, "--collection", name, "--tag", "demo", pw);
+            step("restore it into a new collection, then compare every point, vector and payload");
+            q.forget(name + "_restored");
+            run(inner, "restore", "latest", "--qdrant-url", url, "--collection", name + "_restored", pw);
+            var source = q.points(name);
+            if (!source.equals(q.points(name + "_restored"))) {
+                throw new LifeboatException(ErrorCode.DAMAGED_DATA, "the restored collection differs from the source",
+                        "run 'lifeboat check --read-data' and report the difference");
+            }
+            ctx.out.printf("restored collection equals the source: %d points compared with their vectors and payloads%n",
+                    source.size());
         }
     }
 

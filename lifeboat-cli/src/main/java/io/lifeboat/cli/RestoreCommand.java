@@ -11,6 +11,7 @@ import io.lifeboat.source.files.FilesRestoreTarget;
 import io.lifeboat.source.files.FilesRestoreTargetConfig;
 import io.lifeboat.source.files.OverwritePolicy;
 import io.lifeboat.source.postgres.PostgresLogicalSource;
+import io.lifeboat.source.qdrant.QdrantSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "restore", subcommands = RestorePostgresCommand.class, description = {
         "Restore a snapshot. Files: into a directory (--target); content, mode, mtime and symlinks are restored, ownership too when run as root.",
-        "PostgreSQL: into a database (--target-db, created if missing) with pg_restore, then the row counts are checked against the backup's."})
+        "PostgreSQL: into a database (--target-db, created if missing) with pg_restore, then the row counts are checked against the backup's.",
+        "Qdrant: uploaded to --qdrant-url (default: the server backed up) into --collection (default: the original name), then the point count and sampled points are checked."})
 final class RestoreCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -55,6 +57,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     PostgresRestoreOptions pg;
 
+    @Mixin
+    QdrantRestoreOptions qdrant;
+
     @Spec
     CommandSpec spec;
 
@@ -73,11 +78,29 @@ final class RestoreCommand implements Callable<Integer> {
             throw new LifeboatException(ErrorCode.USAGE, "--target (files) and PostgreSQL restore options do not go together",
                     "restore a files snapshot with --target DIR, a PostgreSQL snapshot with --target-db NAME");
         }
+        if (qdrant.requested() && (target != null || pg.requested())) {
+            throw new LifeboatException(ErrorCode.USAGE, "Qdrant restore options do not go with --target or PostgreSQL options",
+                    "restore a Qdrant snapshot with --qdrant-url URL [--collection NAME] [--priority P]");
+        }
         // The options name the kind 'latest' means; an id names its own kind, checked below.
         Optional<String> kind = !snapshot.equals("latest") ? Optional.empty() : target != null ? Optional.of("files")
-                : pg.requested() ? Optional.of(PostgresLogicalSource.KIND) : Optional.empty();
+                : pg.requested() ? Optional.of(PostgresLogicalSource.KIND)
+                : qdrant.requested() ? Optional.of(QdrantSource.KIND) : Optional.empty();
         try (Repository repo = ctx.open(options)) {
             Snapshot s = repo.findSnapshot(snapshot, kind);
+            if (s.sourceKind().equals(QdrantSource.KIND)) {
+                if (target != null || pg.requested() || !includes.isEmpty()) {
+                    throw new LifeboatException(ErrorCode.USAGE, "snapshot " + s.id().shortHex()
+                            + " is a Qdrant backup: --target, --include and PostgreSQL options do not apply",
+                            "use --qdrant-url URL, --collection NAME, --priority snapshot|replica|no_sync");
+                }
+                return new RestoreQdrant(ctx, options, qdrant).run(repo, s);
+            }
+            if (qdrant.requested()) {
+                throw new LifeboatException(ErrorCode.USAGE, "snapshot " + s.id().shortHex() + " is a " + s.sourceKind()
+                        + " backup: --qdrant-url, --collection, --priority and --api-key-file apply to Qdrant snapshots",
+                        "drop them");
+            }
             if (s.sourceKind().equals(PostgresLogicalSource.KIND)) {
                 if (target != null || !includes.isEmpty()
                         || spec.commandLine().getParseResult().hasMatchedOption("--overwrite")) {

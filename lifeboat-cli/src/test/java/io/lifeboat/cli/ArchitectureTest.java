@@ -25,7 +25,7 @@ class ArchitectureTest {
         // A rule over an empty class set passes vacuously: make sure every module was imported.
         for (String c : new String[] {"io.lifeboat.core.storage.Storage", "io.lifeboat.repository.Repository",
                 "io.lifeboat.storage.local.LocalStorage", "io.lifeboat.storage.s3.S3Storage", "io.lifeboat.source.files.FilesSource",
-                "io.lifeboat.source.postgres.PostgresLogicalSource",
+                "io.lifeboat.source.postgres.PostgresLogicalSource", "io.lifeboat.source.qdrant.QdrantSource",
                 "io.lifeboat.engine.backup.Backup", "io.lifeboat.cli.Main"}) {
             org.assertj.core.api.Assertions.assertThat(classes.contain(c)).as("imported " + c).isTrue();
         }
@@ -68,6 +68,17 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.lifeboat.source.files..",
                         "io.lifeboat.source.qdrant..", "io.lifeboat.repository..")
                 .because("the PostgreSQL source writes through BackupSink and reads through RestoreReader; "
+                        + "one source never uses another" + HOW_TO_FIX)
+                .check(classes);
+    }
+
+    @Test
+    void qdrantSourceDependsOnCoreOnly() {
+        noClasses().that().resideInAPackage("io.lifeboat.source.qdrant..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lifeboat.source.files..",
+                        "io.lifeboat.source.postgres..", "io.lifeboat.repository..", "io.lifeboat.storage..",
+                        "io.lifeboat.engine..", "io.lifeboat.cli..", "io.lifeboat.testkit..")
+                .because("the Qdrant source writes through BackupSink and reads through RestoreReader; "
                         + "one source never uses another" + HOW_TO_FIX)
                 .check(classes);
     }
