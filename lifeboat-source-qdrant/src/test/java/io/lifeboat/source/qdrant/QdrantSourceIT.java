@@ -2,7 +2,6 @@ package io.lifeboat.source.qdrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -319,8 +318,7 @@ class QdrantSourceIT {
      */
     @Test
     void aRealSnapshotTarComesThroughAResumedDownloadByteForByte() throws Exception {
-        Path sample = Path.of("/work/shared/qdrant/sample-shard.snapshot");
-        assumeTrue(java.nio.file.Files.isReadable(sample), "shared/qdrant/sample-shard.snapshot is not on this machine");
+        Path sample = io.lifeboat.testkit.qdrant.QdrantReference.file("sample-shard.snapshot");
         QdrantStandIn s = start(StandInConfig.defaults());
         s.createCollection("docs", CollectionConfig.single(4, "Dot"));
         byte[] bytes = java.nio.file.Files.readAllBytes(sample);
