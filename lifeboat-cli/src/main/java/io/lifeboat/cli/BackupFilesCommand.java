@@ -12,7 +12,6 @@ import io.lifeboat.source.files.FilesSource;
 import io.lifeboat.source.files.FilesSourceConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,11 +78,7 @@ final class BackupFilesCommand implements Callable<Integer> {
         SnapshotStats st = result.snapshot().stats();
         result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
         if (options.json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("snapshot", SnapshotJson.of(result.snapshot()));
-            m.put("partial", result.partial());
-            m.put("warnings", result.warnings());
-            m.put("stale_locks", result.staleLocks());
+            Map<String, Object> m = SnapshotJson.backup(result);
             m.put("storage_requests", RequestsJson.of(requests));
             m.put("mirrors", mirrored.stream().map(MirrorCopies.Outcome::json).toList());
             Output.json(ctx.out, m);

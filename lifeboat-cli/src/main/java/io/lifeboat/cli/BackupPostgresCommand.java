@@ -14,7 +14,6 @@ import io.lifeboat.source.postgres.PostgresServerSource;
 import io.lifeboat.source.postgres.PostgresSourceConfig;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -77,11 +76,7 @@ final class BackupPostgresCommand implements Callable<Integer> {
     private void render(BackupResult result) {
         result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
         if (options.json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("snapshot", SnapshotJson.of(result.snapshot()));
-            m.put("partial", result.partial());
-            m.put("warnings", result.warnings());
-            m.put("stale_locks", result.staleLocks());
+            Map<String, Object> m = SnapshotJson.backup(result);
             Output.json(ctx.out, m);
             return;
         }

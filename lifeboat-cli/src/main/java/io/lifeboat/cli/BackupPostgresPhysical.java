@@ -17,7 +17,6 @@ import io.lifeboat.source.postgres.PostgresSourceConfig;
 import io.lifeboat.source.postgres.physical.WalCoverage;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,11 +93,7 @@ final class BackupPostgresPhysical {
     private void render(BackupResult result) {
         result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
         if (options.json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("snapshot", SnapshotJson.of(result.snapshot()));
-            m.put("partial", result.partial());
-            m.put("warnings", result.warnings());
-            m.put("stale_locks", result.staleLocks());
+            Map<String, Object> m = SnapshotJson.backup(result);
             Output.json(ctx.out, m);
             return;
         }

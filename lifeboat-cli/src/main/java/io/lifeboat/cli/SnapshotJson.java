@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.engine.backup.BackupResult;
 import io.lifeboat.repository.snapshot.Snapshot;
 import io.lifeboat.repository.snapshot.SnapshotStats;
 import java.util.LinkedHashMap;
@@ -28,6 +29,16 @@ final class SnapshotJson {
         m.put("program_version", s.programVersion());
         m.put("stats", stats(s.stats()));
         m.put("metadata", s.metadata());
+        return m;
+    }
+
+    /** The fields every {@code backup … --json} prints: docs/json.md, "backup files --json". */
+    static Map<String, Object> backup(BackupResult result) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("snapshot", of(result.snapshot()));
+        m.put("partial", result.partial());
+        m.put("warnings", result.warnings());
+        m.put("stale_locks", result.staleLocks());
         return m;
     }
 
