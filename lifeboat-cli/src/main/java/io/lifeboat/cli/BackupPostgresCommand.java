@@ -8,7 +8,6 @@ import io.lifeboat.engine.backup.BackupResult;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.snapshot.SnapshotStats;
 import io.lifeboat.source.postgres.DumpMetadata;
-import io.lifeboat.source.postgres.PgConnectionConfig;
 import io.lifeboat.source.postgres.PostgresLogicalSource;
 import io.lifeboat.source.postgres.PostgresServerSource;
 import io.lifeboat.source.postgres.PostgresSourceConfig;
@@ -55,12 +54,7 @@ final class BackupPostgresCommand implements Callable<Integer> {
         if (BackupPostgresPhysical.requested(mode, allDatabases)) {
             return new BackupPostgresPhysical(ctx, options, pg, tags, Durations.parse(walTimeout, "--wal-timeout")).run();
         }
-        PgConnectionConfig.Given given = pg.given();
-        PgConnectionConfig connection = PgConnectionConfig.resolve(given, ctx.env);
-        if (allDatabases) {
-            connection = connection.withDatabase(given.namedDatabase().orElse("postgres"));
-        }
-        PostgresSourceConfig config = new PostgresSourceConfig(connection, pg.password(connection, ctx.env), pg.tools(ctx.env));
+        PostgresSourceConfig config = pg.sourceConfig(ctx.env, allDatabases);
         Source source = allDatabases ? new PostgresServerSource(config, Clock.systemUTC()) : new PostgresLogicalSource(config);
         ProgressListener progress = ctx.progress(options);
         BackupResult result;
@@ -74,10 +68,7 @@ final class BackupPostgresCommand implements Callable<Integer> {
     }
 
     private void render(BackupResult result) {
-        result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
-        if (options.json) {
-            Map<String, Object> m = SnapshotJson.backup(result);
-            Output.json(ctx.out, m);
+        if (SnapshotJson.printedAsJson(ctx, options, result)) {
             return;
         }
         SnapshotStats st = result.snapshot().stats();

@@ -10,7 +10,6 @@ import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.snapshot.Snapshot;
 import io.lifeboat.repository.snapshot.SnapshotStats;
 import io.lifeboat.repository.wal.WalArchive;
-import io.lifeboat.source.postgres.PgConnectionConfig;
 import io.lifeboat.source.postgres.PhysicalBackupConfig;
 import io.lifeboat.source.postgres.PostgresPhysicalSource;
 import io.lifeboat.source.postgres.PostgresSourceConfig;
@@ -54,10 +53,7 @@ final class BackupPostgresPhysical {
     }
 
     int run() {
-        PgConnectionConfig.Given given = pg.given();
-        PgConnectionConfig connection = PgConnectionConfig.resolve(given, ctx.env);
-        connection = connection.withDatabase(given.namedDatabase().orElse("postgres"));
-        PostgresSourceConfig source = new PostgresSourceConfig(connection, pg.password(connection, ctx.env), pg.tools(ctx.env));
+        PostgresSourceConfig source = pg.sourceConfig(ctx.env, true);
         ProgressListener progress = ctx.progress(options);
         BackupResult result;
         try (Repository repo = ctx.open(options)) {
@@ -91,10 +87,7 @@ final class BackupPostgresPhysical {
     }
 
     private void render(BackupResult result) {
-        result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
-        if (options.json) {
-            Map<String, Object> m = SnapshotJson.backup(result);
-            Output.json(ctx.out, m);
+        if (SnapshotJson.printedAsJson(ctx, options, result)) {
             return;
         }
         SnapshotStats st = result.snapshot().stats();

@@ -72,4 +72,17 @@ final class PgConnectionOptions {
             m.put(k, v);
         }
     }
+
+    /**
+     * The source configuration these options name; {@code serverWide} backups connect to the named
+     * database or, without one, to {@code postgres}.
+     */
+    io.lifeboat.source.postgres.PostgresSourceConfig sourceConfig(Map<String, String> env, boolean serverWide) {
+        PgConnectionConfig.Given given = given();
+        PgConnectionConfig connection = PgConnectionConfig.resolve(given, env);
+        if (serverWide) {
+            connection = connection.withDatabase(given.namedDatabase().orElse("postgres"));
+        }
+        return new io.lifeboat.source.postgres.PostgresSourceConfig(connection, password(connection, env), tools(env));
+    }
 }

@@ -42,6 +42,18 @@ final class SnapshotJson {
         return m;
     }
 
+    /**
+     * Warns of stale locks, and with {@code --json} prints {@link #backup} and returns true: the
+     * start of every backup command's report.
+     */
+    static boolean printedAsJson(CliContext ctx, GlobalOptions options, BackupResult result) {
+        result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
+        if (options.json) {
+            Output.json(ctx.out, backup(result));
+        }
+        return options.json;
+    }
+
     static Map<String, Object> stats(SnapshotStats st) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("files", st.files());

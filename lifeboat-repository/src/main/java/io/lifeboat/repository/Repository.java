@@ -212,11 +212,13 @@ public final class Repository implements AutoCloseable {
     }
 
     private static Optional<RepositoryConfig> tryConfig(MasterKey mk, byte[] sealedConfig, Storage storage) {
-        BlobCodec codec = new BlobCodec(mk);
-        if (!codec.sealedWithCurrentKey(CONFIG_AAD, sealedConfig, 0, sealedConfig.length)) {
-            return Optional.empty();
+        byte[] json;
+        try {
+            json = new BlobCodec(mk).open(sealedConfig, CONFIG_AAD, "config");
+        } catch (LifeboatException e) {
+            return Optional.empty(); // sealed with another master key (or damaged: reported by the caller)
         }
-        return Optional.of(RepositoryConfig.fromJson(codec.open(sealedConfig, CONFIG_AAD, "config"), storage.location()));
+        return Optional.of(RepositoryConfig.fromJson(json, storage.location()));
     }
 
     public Storage storage() {
