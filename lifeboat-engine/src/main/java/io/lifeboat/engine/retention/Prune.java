@@ -91,7 +91,12 @@ public final class Prune {
             repo.reloadIndex();
             Map<PackId, ObjectInfo> stored = PrunePlan.byPack(storage.list(ObjectKind.DATA));
             List<Snapshot> snapshots = repo.snapshots().stream().filter(s -> !alsoForgotten.contains(s.id())).toList();
-            Set<BlobId> used = ReferencedBlobs.of(repo, snapshots, progress);
+            Set<BlobId> used;
+            try {
+                used = ReferencedBlobs.of(repo, snapshots, progress);
+            } catch (LifeboatException e) {
+                throw new LifeboatException(e.code(), e.getMessage() + "; prune deleted nothing", e.hint(), e);
+            }
             PrunePlan plan = PrunePlan.of(stored, indexed, used, options, repo.client().clock().instant());
             if (!plan.lost.isEmpty()) {
                 BlobId first = plan.lost.iterator().next();
