@@ -1,14 +1,14 @@
 // A Qdrant stand-in for bench/qdrant-vs-curl.sh, launched as a single source file on the classpath of
-// lifeboat-testkit: one collection "bench" with ~SIZE_MIB of points (256-dimensional vectors and a small
+// lifeboat-qdrant-standin: one collection "bench" with ~SIZE_MIB of points (256-dimensional vectors and a small
 // payload), served on 127.0.0.1 until stdin closes. Writes "QDRANT_URL=http://127.0.0.1:PORT" to ENV_FILE.
 // Usage: java -cp CP bench/QdrantStandInMain.java SIZE_MIB ENV_FILE
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.testkit.qdrant.CollectionConfig;
-import io.lifeboat.testkit.qdrant.Point;
-import io.lifeboat.testkit.qdrant.PointId;
-import io.lifeboat.testkit.qdrant.QdrantCollection;
-import io.lifeboat.testkit.qdrant.QdrantStandIn;
+import io.lifeboat.qdrant.standin.CollectionConfig;
+import io.lifeboat.qdrant.standin.Point;
+import io.lifeboat.qdrant.standin.PointId;
+import io.lifeboat.qdrant.standin.QdrantCollection;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,11 +16,10 @@ export JAVA_HOME="${LIFEBOAT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 rm -rf "$work"; mkdir -p "$work"
 "$here/lifeboat" --version >/dev/null   # builds the CLI if needed, outside the timings
 
-# In one reactor run, so that lifeboat-core resolves to the reactor's jar (nothing is installed);
-# testkit comes last and writes the file last.
-(cd "$here" && ./mvnw -q -B -DskipTests -pl lifeboat-testkit -am package dependency:build-classpath \
+# The stand-in module depends on no other module of the project: its classes and its libraries.
+(cd "$here" && ./mvnw -q -B -DskipTests -pl lifeboat-qdrant-standin -am package dependency:build-classpath \
   -Dmdep.outputFile="$work/cp.txt" >"$work/build.log" 2>&1) || { cat "$work/build.log"; exit 1; }
-cp="$here/lifeboat-testkit/target/classes:$here/lifeboat-core/target/classes:$(cat "$work/cp.txt")"
+cp="$here/lifeboat-qdrant-standin/target/classes:$(cat "$work/cp.txt")"
 mkfifo "$work/q.stdin"
 "$JAVA_HOME/bin/java" -Xmx$((size * 2 + 512))m -cp "$cp" "$here/bench/QdrantStandInMain.java" "$size" "$work/q.env" \
   <"$work/q.stdin" >"$work/q.log" 2>&1 &

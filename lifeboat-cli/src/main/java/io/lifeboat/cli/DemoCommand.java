@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,16 +115,28 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Backs up and restores a sample Qdrant collection on the server of $QDRANT_URL, when one is given. */
+    /**
+     * Backs up and restores a sample Qdrant collection: on the server of $QDRANT_URL when one is
+     * given, else on an in-process Qdrant stand-in (same REST API, collections in memory) on
+     * 127.0.0.1, so that the demo shows the Qdrant path on a machine without Qdrant.
+     */
     private void qdrant(CliContext inner, String pw) {
         step("Qdrant: a sample collection (document chunks with embeddings)");
         String url = inner.env.get("QDRANT_URL");
-        if (url == null || url.isBlank()) {
-            ctx.out.println("skipped: set QDRANT_URL (and QDRANT_API_KEY) to a Qdrant server to include a collection");
+        if (url != null && !url.isBlank()) {
+            qdrant(inner, pw, url, inner.env.get("QDRANT_API_KEY"));
             return;
         }
+        try (QdrantStandIn standIn = QdrantStandIn.start()) {
+            ctx.out.println("no QDRANT_URL: using Lifeboat's in-process Qdrant stand-in at " + standIn.url()
+                    + " (set QDRANT_URL, and QDRANT_API_KEY, to use a real server)");
+            qdrant(inner, pw, standIn.url().toString(), null);
+        }
+    }
+
+    private void qdrant(CliContext inner, String pw, String url, String apiKey) {
         String name = "lifeboat_demo_" + System.currentTimeMillis();
-        try (DemoQdrant q = new DemoQdrant(java.net.URI.create(url), inner.env.get("QDRANT_API_KEY"))) {
+        try (DemoQdrant q = new DemoQdrant(java.net.URI.create(url), apiKey)) {
             q.createSampleCollection(name, 2000);
             step("back up the collection (a server-side snapshot streamed into the repository, then deleted)");
             run(inner, "backup", "qdrant", "--url", url, "--collection", name, "--tag", "demo", pw);

@@ -26,7 +26,8 @@ class ArchitectureTest {
         for (String c : new String[] {"io.lifeboat.core.storage.Storage", "io.lifeboat.repository.Repository",
                 "io.lifeboat.storage.local.LocalStorage", "io.lifeboat.storage.s3.S3Storage", "io.lifeboat.source.files.FilesSource",
                 "io.lifeboat.source.postgres.PostgresLogicalSource", "io.lifeboat.source.qdrant.QdrantSource",
-                "io.lifeboat.engine.backup.Backup", "io.lifeboat.cli.Main"}) {
+                "io.lifeboat.engine.backup.Backup", "io.lifeboat.cli.Main",
+                "io.lifeboat.qdrant.standin.QdrantStandIn"}) {
             org.assertj.core.api.Assertions.assertThat(classes.contain(c)).as("imported " + c).isTrue();
         }
     }
@@ -102,6 +103,22 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
                 .because("the AWS SDK is an implementation detail of lifeboat-storage-s3; elsewhere use "
                         + "io.lifeboat.core.storage.Storage (and RequestCounts for request figures)" + HOW_TO_FIX)
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheDemoUsesTheQdrantStandIn() {
+        noClasses().that().resideInAPackage("io.lifeboat..")
+                .and().resideOutsideOfPackages("io.lifeboat.qdrant.standin..", "io.lifeboat.testkit..")
+                .and().doNotHaveFullyQualifiedName(DemoCommand.class.getName())
+                .should().dependOnClassesThat().resideInAPackage("io.lifeboat.qdrant.standin..")
+                .because("the stand-in is a fake Qdrant for tests and the demo; Lifeboat talks to Qdrant over "
+                        + "HTTP in lifeboat-source-qdrant" + HOW_TO_FIX)
+                .check(classes);
+        noClasses().that().resideInAPackage("io.lifeboat.qdrant.standin..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.lifeboat.qdrant.standin..", "java..",
+                        "javax..", "com.sun.net.httpserver..", "com.fasterxml.jackson..", "org.apache.commons.compress..")
+                .because("the stand-in is self-contained: it shares no code with what it stands in for" + HOW_TO_FIX)
                 .check(classes);
     }
 

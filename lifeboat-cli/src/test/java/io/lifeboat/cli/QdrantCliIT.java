@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.lifeboat.testkit.qdrant.QdrantStandIn;
-import io.lifeboat.testkit.qdrant.StandInConfig;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
+import io.lifeboat.qdrant.standin.StandInConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,9 @@ package io.lifeboat.testkit.qdrant;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeboat.qdrant.standin.CollectionConfig;
+import io.lifeboat.qdrant.standin.Point;
+import io.lifeboat.qdrant.standin.PointId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

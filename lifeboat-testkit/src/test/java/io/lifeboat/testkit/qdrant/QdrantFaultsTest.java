@@ -1,8 +1,9 @@
 package io.lifeboat.testkit.qdrant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.lifeboat.qdrant.standin.CollectionConfig;
+import io.lifeboat.qdrant.standin.Faults;
+import io.lifeboat.qdrant.standin.QdrantCollection;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
 import io.lifeboat.testkit.qdrant.SpecClient.Reply;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,8 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The fault hooks tests of Qdrant clients rely on: each does what it says, then the server is healthy again. */
 class QdrantFaultsTest {

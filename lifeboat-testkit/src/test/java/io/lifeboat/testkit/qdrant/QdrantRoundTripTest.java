@@ -1,11 +1,13 @@
 package io.lifeboat.testkit.qdrant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeboat.qdrant.standin.CollectionConfig;
+import io.lifeboat.qdrant.standin.Point;
+import io.lifeboat.qdrant.standin.QdrantCollection;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a backup tool does with the stand-in, through HTTP only: fill a collection, snapshot,

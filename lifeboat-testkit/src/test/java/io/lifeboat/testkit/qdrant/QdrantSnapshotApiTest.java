@@ -1,8 +1,14 @@
 package io.lifeboat.testkit.qdrant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.qdrant.standin.CollectionConfig;
+import io.lifeboat.qdrant.standin.Point;
+import io.lifeboat.qdrant.standin.PointId;
+import io.lifeboat.qdrant.standin.QdrantCollection;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
+import io.lifeboat.qdrant.standin.SnapshotArchive;
+import io.lifeboat.qdrant.standin.StandInConfig;
+import io.lifeboat.qdrant.standin.VectorParams;
 import io.lifeboat.testkit.qdrant.SpecClient.Reply;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Snapshot endpoints: create, list, download, delete, upload and recover, validated against the spec. */
 class QdrantSnapshotApiTest {

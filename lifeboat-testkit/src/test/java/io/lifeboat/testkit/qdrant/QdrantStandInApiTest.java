@@ -1,8 +1,8 @@
 package io.lifeboat.testkit.qdrant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
+import io.lifeboat.qdrant.standin.StandInConfig;
 import io.lifeboat.testkit.qdrant.SpecClient.Reply;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stand-in's REST surface, every request and answer validated against the official

@@ -1,10 +1,12 @@
 package io.lifeboat.testkit.qdrant;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.testkit.qdrant.SnapshotArchive.Entry;
+import io.lifeboat.qdrant.standin.CollectionConfig;
+import io.lifeboat.qdrant.standin.QdrantCollection;
+import io.lifeboat.qdrant.standin.QdrantStandIn;
+import io.lifeboat.qdrant.standin.SnapshotArchive.Entry;
+import io.lifeboat.qdrant.standin.SnapshotArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real shard snapshot of {@code shared/qdrant/}: an old-GNU tar whose WAL file is a GNU

@@ -1,4 +1,4 @@
-package io.lifeboat.testkit.qdrant;
+package io.lifeboat.qdrant.standin;
 
 /**
  * An error answer: HTTP status, message, and whether Qdrant sends it as plain text (auth

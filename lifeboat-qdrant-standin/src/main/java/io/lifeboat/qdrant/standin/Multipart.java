@@ -1,4 +1,4 @@
-package io.lifeboat.testkit.qdrant;
+package io.lifeboat.qdrant.standin;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.lifeboat.testkit.qdrant;
+package io.lifeboat.qdrant.standin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
