@@ -13,7 +13,10 @@
  * {@code nonce(12) ‖ AES-256-GCM(body) ‖ tag(16)} with a random 96-bit nonce. The body starts
  * with one flag byte, {@code 0} = raw payload, {@code 1} = one zstd frame that records its
  * content size; raw is chosen whenever compression does not make the payload smaller, so an
- * incompressible blob costs exactly 29 bytes of overhead. The flag sits inside the ciphertext,
+ * incompressible blob costs exactly 29 bytes of overhead. A payload of 256 KiB or more is
+ * first sampled (8 KiB at its start, middle and end): when no sample compresses below 98% of
+ * its size, it is stored raw without compressing the rest, which spares zstd's time on random
+ * and already-compressed data. The flag sits inside the ciphertext,
  * so it is authenticated and reveals nothing.
  *
  * <p>Blobs. A blob id is HMAC-SHA-256(MAC key, plaintext): without the key, ids reveal nothing

@@ -66,6 +66,38 @@ class BlobCodecTest {
     }
 
     @Test
+    void largeIncompressiblePayloadsAreStoredRawAndRoundTrip() {
+        byte[] plain = Xorshift.bytes(5, 2 * Compression.SAMPLE_MIN_PAYLOAD);
+        BlobId id = codec.idOf(plain);
+        byte[] stored = codec.encode(id, plain);
+        assertThat(stored).hasSize(plain.length + BlobCodec.RAW_OVERHEAD);
+        assertThat(codec.decode(id, stored)).isEqualTo(plain);
+    }
+
+    /**
+     * The samples only spare work on data that does not compress: a large payload with a
+     * compressible start, middle or end is compressed whole, and so is one that compresses only
+     * between the samples when it is small enough not to be sampled.
+     */
+    @Test
+    void aCompressibleSampleMeansTheWholePayloadIsCompressed() {
+        int size = 2 * Compression.SAMPLE_MIN_PAYLOAD;
+        for (int at : new int[] {0, size / 2 - Compression.SAMPLE, size - 4 * Compression.SAMPLE}) {
+            byte[] plain = Xorshift.bytes(6, size);
+            Arrays.fill(plain, at, at + 4 * Compression.SAMPLE, (byte) 'x'); // covers one sample window
+            BlobId id = codec.idOf(plain);
+            byte[] stored = codec.encode(id, plain);
+            assertThat(stored.length).as("compressible region at %d", at)
+                    .isLessThan(plain.length + BlobCodec.RAW_OVERHEAD - 2 * Compression.SAMPLE);
+            assertThat(codec.decode(id, stored)).isEqualTo(plain);
+        }
+        byte[] small = Xorshift.bytes(7, Compression.SAMPLE_MIN_PAYLOAD - 1);
+        Arrays.fill(small, 20_000, 120_000, (byte) 0);
+        BlobId id = codec.idOf(small);
+        assertThat(codec.encode(id, small).length).isLessThan(small.length - 90_000);
+    }
+
+    @Test
     void compressibleDataShrinks() {
         byte[] plain = text(256 * 1024);
         byte[] stored = codec.encode(codec.idOf(plain), plain);
