@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One backup session's write path: chunk → id → dedup → (encoders) compress, encrypt, verify →
- * pack → (uploader) storage. Memory is bounded by the number of chunks in flight and of packs
- * queued for upload. Nothing written here is referenced until {@link #flush()} has written the
+ * pack → (uploaders, as many as {@link io.lifeboat.core.storage.Storage#preferredConcurrentWrites}
+ * says) storage. Memory is bounded by the number of chunks in flight and of packs queued for
+ * upload. Nothing written here is referenced until {@link #flush()} has written the
  * index, and nothing is visible to restores until the caller commits a snapshot.
  *
  * <p>The index is also written while the backup runs, every {@link #INDEX_EVERY_PACKS} packs or
@@ -66,7 +67,8 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private final ExecutorService uploader;
     private final Semaphore chunksInFlight;
     private final int chunkPermits;
-    private final Semaphore packsQueued = new Semaphore(2);
+    /** Packs finished but not yet stored: the uploads running plus one waiting per uploader. */
+    private final Semaphore packsQueued;
     private final List<Future<?>> uploads = new ArrayList<>();
     private final Map<PackId, List<PackEntry>> unindexed = new LinkedHashMap<>();
     private final List<String> indexFiles = new ArrayList<>();
@@ -87,7 +89,9 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         this.chunkPermits = cores * 2;
         this.chunksInFlight = new Semaphore(chunkPermits);
         this.encoders = Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("encode-", 0).factory());
-        this.uploader = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("upload").factory());
+        int uploaders = Math.max(1, repo.storage().preferredConcurrentWrites());
+        this.packsQueued = new Semaphore(2 * uploaders);
+        this.uploader = Executors.newFixedThreadPool(uploaders, Thread.ofPlatform().daemon().name("upload-", 0).factory());
     }
 
     @Override

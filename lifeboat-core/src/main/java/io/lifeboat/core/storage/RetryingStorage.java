@@ -131,6 +131,11 @@ public final class RetryingStorage implements Storage {
     }
 
     @Override
+    public int preferredConcurrentWrites() {
+        return delegate.preferredConcurrentWrites();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -62,6 +62,15 @@ public interface Storage extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * How many {@link #put} calls of large objects (packs) a writer should keep running at once
+     * to use this storage well: 1 for a local disk, more for a remote server whose latency
+     * would otherwise idle the backup. Wrappers pass on their delegate's answer.
+     */
+    default int preferredConcurrentWrites() {
+        return 1;
+    }
+
     /** Releases connections and file handles; the storage is unusable afterwards. */
     @Override
     void close();

@@ -239,6 +239,15 @@ public final class S3Storage implements Storage {
         return Optional.of(counter.snapshot());
     }
 
+    /**
+     * Three packs at once (each in up to {@link S3StorageConfig#partConcurrency()} parts): a
+     * request's round trip no longer stalls the backup, and the packs held in memory stay few.
+     */
+    @Override
+    public int preferredConcurrentWrites() {
+        return 3;
+    }
+
     @Override
     public void close() {
         client.close();
