@@ -28,10 +28,10 @@ class PruneIT {
 
     private final Map<String, TreeManifest> manifests = new LinkedHashMap<>();
 
-    /** Replaces {@code share} of the tree's 40 files (about 25 MiB in all) with new content. */
+    /** Replaces {@code share} of the tree's 24 files (about 15 MiB in all) with new content. */
     private static void rewrite(Path src, SplittableRandom random, double share) throws IOException {
         Files.createDirectories(src.resolve("docs"));
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 24; i++) {
             Path f = src.resolve("docs/part-" + i + ".bin");
             if (!Files.exists(f) || random.nextDouble() < share) {
                 TestData.writeCompressible(f, 256 * 1024 + random.nextLong(MIB), random.nextLong(), 512 * 1024);
@@ -122,7 +122,7 @@ class PruneIT {
         CliProcess cli = run.cli();
         Random random = run.random();
         SplittableRandom content = run.content();
-        int rounds = 4;
+        int rounds = 3;
         for (int round = 1; round <= rounds; round++) {
             rewrite(src, content, 0.5);
             TreeManifest tree = TreeManifest.of(src);
@@ -156,7 +156,7 @@ class PruneIT {
         SplittableRandom content = run.content();
         int kills = 0;
         long typicalMs = 1500;
-        for (int round = 1; round <= 6 && kills < 3; round++) {
+        for (int round = 1; round <= 4 && kills < 2; round++) {
             for (int i = 0; i < 2; i++) {
                 rewrite(src, content, 0.5);
                 backup(cli, src);

@@ -16,11 +16,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A response body as an {@link InputStream} whose reads fail when no byte arrived for
  * {@code stall}: downloads have no overall deadline, but a connection that hangs is detected.
- * One buffer list is requested at a time, so memory stays bounded by what the client delivers
- * per {@code onNext}. Reading is single-threaded; the subscriber side may run on another thread.
+ * At most {@link #WINDOW} buffer lists are requested ahead of the reader, so memory stays bounded
+ * (the client delivers about 16 KiB per {@code onNext}) while the client's thread keeps reading
+ * the socket: asking for one list at a time made every 16 KiB wait for a hand-over between the
+ * two threads, which held a loopback download to a few dozen MiB/s. Reading is single-threaded;
+ * the subscriber side may run on another thread.
  */
 final class StallGuardedBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
     private static final List<ByteBuffer> END = List.of();
+    /** Buffer lists requested ahead: about 1 MiB with the client's 16 KiB buffers. */
+    static final int WINDOW = 64;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final long stallNanos;
     private volatile Flow.Subscription subscription;
@@ -45,7 +50,7 @@ final class StallGuardedBody extends InputStream implements HttpResponse.BodySub
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
-        s.request(1);
+        s.request(WINDOW);
     }
 
     @Override
