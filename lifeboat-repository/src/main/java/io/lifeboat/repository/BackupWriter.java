@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One backup session's write path: chunk → id → dedup → (encoders) compress, encrypt, verify →
+ * One backup session's write path: chunk → id → dedup → (encoders) compress (at a level that
+ * {@link CompressionPace} lowers while the encoders are the bottleneck), encrypt, verify →
  * pack → (uploaders, as many as {@link io.lifeboat.core.storage.Storage#preferredConcurrentWrites}
  * says) storage. Memory is bounded by the number of chunks in flight and of packs queued for
  * upload. Nothing written here is referenced until {@link #flush()} has written the
@@ -67,6 +68,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private final ExecutorService uploader;
     private final Semaphore chunksInFlight;
     private final int chunkPermits;
+    private final CompressionPace pace;
     /** Packs finished but not yet stored: the uploads running plus one waiting per uploader. */
     private final Semaphore packsQueued;
     private final List<Future<?>> uploads = new ArrayList<>();
@@ -88,6 +90,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.chunkPermits = cores * 2;
         this.chunksInFlight = new Semaphore(chunkPermits);
+        this.pace = new CompressionPace(repo.codec().zstdLevel(), chunkPermits);
         this.encoders = Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("encode-", 0).factory());
         int uploaders = Math.max(1, repo.storage().preferredConcurrentWrites());
         this.packsQueued = new Semaphore(2 * uploaders);
@@ -147,7 +150,12 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         if (repo.index().contains(id) || !pending.add(id)) {
             return false;
         }
-        acquire(chunksInFlight, 1);
+        if (chunksInFlight.tryAcquire()) {
+            pace.sourceProceeds(chunksInFlight.availablePermits());
+        } else {
+            pace.sourceWaits();
+            acquire(chunksInFlight, 1);
+        }
         try {
             encoders.execute(() -> {
                 try {
@@ -166,7 +174,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     }
 
     private void encode(BlobType type, BlobId id, byte[] plain) {
-        byte[] stored = repo.codec().encode(id, plain);
+        byte[] stored = repo.codec().encode(id, plain, 0, plain.length, pace.level());
         repo.codec().verify(id, stored, plain, 0, plain.length);
         blobsAdded.incrementAndGet();
         bytesAdded.addAndGet(plain.length);
@@ -286,6 +294,11 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
 
     public long blobsAdded() {
         return blobsAdded.get();
+    }
+
+    /** New blobs compressed at {@link CompressionPace#FAST_LEVEL} because the encoders were the bottleneck. */
+    public long blobsCompressedFast() {
+        return pace.fastBlobs();
     }
 
     /** Plaintext bytes of the new blobs. */

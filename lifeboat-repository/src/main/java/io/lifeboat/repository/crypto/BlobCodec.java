@@ -106,9 +106,19 @@ public final class BlobCodec {
      * {@link #decode} checks it.
      */
     public byte[] encode(BlobId id, byte[] plain, int off, int len) {
+        return encode(id, plain, off, len, compression.level());
+    }
+
+    /**
+     * As {@link #encode(BlobId, byte[], int, int)}, compressing at {@code zstdLevel} instead of
+     * this codec's level (for a writer that trades ratio for speed while it is CPU-bound). The
+     * level is not part of the stored form: any level decodes the same way.
+     */
+    public byte[] encode(BlobId id, byte[] plain, int off, int len, int zstdLevel) {
         Objects.checkFromIndexSize(off, len, plain.length);
+        Compression.checkLevel(zstdLevel);
         byte[] aad = id.bytes();
-        return compression.withBody(plain, off, len, (body, n) -> aead.seal(aad, body, 0, n));
+        return compression.withBody(plain, off, len, zstdLevel, (body, n) -> aead.seal(aad, body, 0, n));
     }
 
     public byte[] decode(BlobId id, byte[] stored) {

@@ -24,9 +24,11 @@ final class Compression {
     static final byte RAW = 0;
     static final byte ZSTD = 1;
     /**
-     * zstd's own default. Measured on one AMD EPYC vCPU (bench corpus, 2:1 text, 256 KiB chunks):
-     * level 3 ≈ 140 MiB/s, level 1 ≈ 320 MiB/s for 1.6% more output; on Java sources (5:1)
-     * 307 vs 423 MiB/s for 6% more. zstd dominates the backup pipeline on compressible data.
+     * zstd's own default. Measured on one Xeon vCPU (bench corpus, 2:1 text, 1 MiB chunks):
+     * level 3 ≈ 165 MiB/s, level 1 ≈ 344 MiB/s for 6% more output (stored/plain 0.479 vs
+     * 0.509); on Java sources (5:1) 307 vs 423 MiB/s for 6% more. zstd dominates the backup
+     * pipeline on compressible data; backups drop to level 1 while it is their bottleneck
+     * ({@code CompressionPace}).
      */
     static final int DEFAULT_LEVEL = 3;
     /** Payloads from this size on are sampled before they are compressed ({@link #looksIncompressible}). */
@@ -48,10 +50,7 @@ final class Compression {
     private final BlockingQueue<Slot> idle;
 
     Compression(int level) {
-        if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
-            throw new IllegalArgumentException("zstd level must be " + Zstd.minCompressionLevel() + ".."
-                    + Zstd.maxCompressionLevel() + ", got " + level);
-        }
+        checkLevel(level);
         this.level = level;
         BlockingQueue<Slot> pool = new ArrayBlockingQueue<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
         this.idle = pool;
@@ -60,6 +59,13 @@ final class Compression {
 
     int level() {
         return level;
+    }
+
+    static void checkLevel(int level) {
+        if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
+            throw new IllegalArgumentException("zstd level must be " + Zstd.minCompressionLevel() + ".."
+                    + Zstd.maxCompressionLevel() + ", got " + level);
+        }
     }
 
     /** Receives a body that is valid only during the call. */
@@ -73,11 +79,17 @@ final class Compression {
      * to {@code sink}; returns what the sink returns.
      */
     <T> T withBody(byte[] src, int off, int len, BodySink<T> sink) {
+        return withBody(src, off, len, level, sink);
+    }
+
+    /** As {@link #withBody(byte[], int, int, BodySink)}, compressing at {@code zstdLevel} instead. */
+    <T> T withBody(byte[] src, int off, int len, int zstdLevel, BodySink<T> sink) {
         Slot slot = idle.poll();
         if (slot == null) {
-            slot = new Slot(level);
+            slot = new Slot(zstdLevel);
         }
         try {
+            slot.level(zstdLevel);
             long bound = Zstd.compressBound(len);
             byte[] body = slot.scratch(1 + (int) Math.min(Math.max(bound, len), MAX_ARRAY - 1));
             int n = looksIncompressible(slot, src, off, len, body) ? len
@@ -170,10 +182,20 @@ final class Compression {
     /** A compression context and its output buffer, used by one thread at a time. */
     private static final class Slot {
         final ZstdCompressCtx ctx;
+        int level;
         byte[] scratch;
 
         Slot(int level) {
             ctx = new ZstdCompressCtx().setLevel(level).setContentSize(true).setChecksum(false);
+            this.level = level;
+        }
+
+        /** Sets the level for the next frames (a parameter of the context, kept until changed). */
+        void level(int wanted) {
+            if (wanted != level) {
+                ctx.setLevel(wanted);
+                level = wanted;
+            }
         }
 
         byte[] scratch(int size) {

@@ -98,6 +98,20 @@ class BlobCodecTest {
     }
 
     @Test
+    void blobsEncodedAtAnyLevelDecodeAlike() {
+        byte[] plain = text(300_000);
+        BlobId id = codec.idOf(plain);
+        byte[] fast = codec.encode(id, plain, 0, plain.length, 1);
+        byte[] strong = codec.encode(id, plain, 0, plain.length, 19);
+        assertThat(strong.length).isLessThan(fast.length);
+        assertThat(codec.decode(id, fast)).isEqualTo(plain);
+        assertThat(codec.decode(id, strong)).isEqualTo(plain);
+        assertThat(codec.decode(id, codec.encode(id, plain))).as("the codec's own level after others").isEqualTo(plain);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.encode(id, plain, 0, plain.length, 99))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zstd level");
+    }
+
+    @Test
     void compressibleDataShrinks() {
         byte[] plain = text(256 * 1024);
         byte[] stored = codec.encode(codec.idOf(plain), plain);
