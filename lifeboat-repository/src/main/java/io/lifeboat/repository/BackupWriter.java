@@ -21,12 +21,15 @@ import io.lifeboat.repository.pack.PackWriter.FinishedPack;
 import io.lifeboat.repository.snapshot.TreeCodec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One backup session's write path: chunk → id → dedup → (encoders) compress (at a level that
- * {@link CompressionPace} lowers while the encoders are the bottleneck), encrypt, verify →
+ * One backup session's write path: (read-ahead thread) read → (caller) chunk → (encoders) id,
+ * dedup, compress (at a level that {@link CompressionPace} lowers while the encoders are the
+ * bottleneck), encrypt, verify →
  * pack → (uploaders, as many as {@link io.lifeboat.core.storage.Storage#preferredConcurrentWrites}
  * says) storage. Memory is bounded by the number of chunks in flight and of packs queued for
  * upload. Nothing written here is referenced until {@link #flush()} has written the
@@ -56,6 +60,8 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     /** 64 packs of 16 MiB: at most about 1 GiB is uploaded again after a killed backup. */
     static final int INDEX_EVERY_PACKS = 64;
     static final long INDEX_EVERY_NANOS = 120L * 1_000_000_000L;
+    /** Bytes of input read ahead of the chunker. */
+    static final int READ_AHEAD = 8 * 1024 * 1024;
 
     private final Repository repo;
     private final Chunker chunker;
@@ -97,23 +103,91 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         this.uploader = Executors.newFixedThreadPool(uploaders, Thread.ofPlatform().daemon().name("upload-", 0).factory());
     }
 
+    /**
+     * Chunks {@code in} on the calling thread, which reads it through a {@link ReadAhead}, and
+     * hands each chunk to the encoders. An encoder computes the chunk's id (the HMAC, so that it
+     * runs on every core rather than only on the thread that chunks), reports it at once, and then
+     * skips the chunk when it is stored already or encodes it. Ids come back in stream order; the
+     * call returns once every id is known, while the last chunks may still be encoding. At most
+     * {@link #chunkPermits} chunks are in flight.
+     */
     @Override
     public StoredContent storeContent(InputStream in) throws IOException {
         List<BlobId> ids = new ArrayList<>();
+        ArrayDeque<CompletableFuture<ChunkId>> unknown = new ArrayDeque<>();
         long size = 0;
         long added = 0;
-        try (ChunkStream chunks = chunker.open(in)) {
+        try (ChunkStream chunks = chunker.open(new ReadAhead(in, READ_AHEAD))) {
             byte[] chunk;
             while ((chunk = chunks.next()) != null) {
-                BlobId id = repo.codec().idOf(chunk, 0, chunk.length);
-                ids.add(id);
                 size += chunk.length;
-                if (store(BlobType.DATA, id, chunk)) {
-                    added += chunk.length;
+                unknown.add(submitChunk(chunk));
+                while (!unknown.isEmpty() && unknown.peek().isDone()) {
+                    added += collect(unknown.poll(), ids);
                 }
             }
         }
+        while (!unknown.isEmpty()) {
+            added += collect(unknown.poll(), ids);
+        }
         return new StoredContent(ids, size, added);
+    }
+
+    /** A chunk's id and whether this writer stores it (false: the repository or this backup has it). */
+    private record ChunkId(BlobId id, boolean isNew, int length) {}
+
+    private CompletableFuture<ChunkId> submitChunk(byte[] chunk) {
+        rethrowFailure();
+        acquireChunkSlot();
+        CompletableFuture<ChunkId> result = new CompletableFuture<>();
+        try {
+            encoders.execute(() -> {
+                try {
+                    BlobId id = repo.codec().idOf(chunk, 0, chunk.length);
+                    boolean isNew = !repo.index().contains(id) && pending.add(id);
+                    result.complete(new ChunkId(id, isNew, chunk.length));
+                    if (isNew) {
+                        encode(BlobType.DATA, id, chunk);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    result.completeExceptionally(t);
+                } finally {
+                    chunksInFlight.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            chunksInFlight.release();
+            throw e;
+        }
+        return result;
+    }
+
+    /** Adds a chunk's id to {@code ids} once it is known; returns the bytes the chunk adds to the repository. */
+    private long collect(CompletableFuture<ChunkId> f, List<BlobId> ids) {
+        ChunkId c;
+        try {
+            c = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERRUPTED, "backup interrupted", null, e);
+        } catch (ExecutionException e) {
+            failure.compareAndSet(null, e.getCause());
+            rethrowFailure();
+            throw new IllegalStateException("a failed chunk left no failure to report", e);
+        }
+        ids.add(c.id());
+        return c.isNew() ? c.length() : 0;
+    }
+
+    /** Waits for a free encoder slot, telling the compression pace whether the source had to wait. */
+    private void acquireChunkSlot() {
+        if (chunksInFlight.tryAcquire()) {
+            pace.sourceProceeds(chunksInFlight.availablePermits());
+        } else {
+            pace.sourceWaits();
+            acquire(chunksInFlight, 1);
+        }
     }
 
     @Override
@@ -150,12 +224,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         if (repo.index().contains(id) || !pending.add(id)) {
             return false;
         }
-        if (chunksInFlight.tryAcquire()) {
-            pace.sourceProceeds(chunksInFlight.availablePermits());
-        } else {
-            pace.sourceWaits();
-            acquire(chunksInFlight, 1);
-        }
+        acquireChunkSlot();
         try {
             encoders.execute(() -> {
                 try {
@@ -179,12 +248,12 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         blobsAdded.incrementAndGet();
         bytesAdded.addAndGet(plain.length);
         storedBytesAdded.addAndGet(stored.length);
-        FinishedPack full = null;
+        PackWriter full = null;
         synchronized (this) {
             PackWriter pw = type == BlobType.TREE ? treePack : dataPack;
             pw.add(type, id, stored, plain.length);
             if (pw.size() >= packSize) {
-                full = pw.finish(repo.codec());
+                full = pw;
                 if (type == BlobType.TREE) {
                     treePack = new PackWriter();
                 } else {
@@ -193,7 +262,8 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
             }
         }
         if (full != null) {
-            upload(full);
+            // Outside the lock: hashing 16 MiB for the pack id must not stall the other encoders.
+            upload(full.finish(repo.codec()));
         }
     }
 
@@ -277,7 +347,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while uploading packs", null, e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 failure.compareAndSet(null, e.getCause());
             }
         }

@@ -225,6 +225,10 @@ final class BackupWalk {
             return Optional.of(sink.storeContent(stream));
         } catch (IOException | RuntimeException e) {
             IOException fileFailure = stream == null ? (e instanceof IOException io ? io : null) : stream.failure();
+            if (fileFailure == null && e instanceof java.io.InterruptedIOException && Thread.currentThread().isInterrupted()) {
+                // Interrupted while waiting for the file's bytes from the sink's read-ahead.
+                throw interrupted(path, (IOException) e);
+            }
             if (fileFailure == null) {
                 // The sink failed, not the file: the repository cannot take the backup, so stop.
                 if (e instanceof RuntimeException r) {
