@@ -191,8 +191,8 @@ public final class WalReceiver {
         }
     }
 
-    private static Connection connect(PgConnectionConfig c, boolean replication, String doing) {
-        Properties p = c.jdbcProperties(null);
+    private Connection connect(PgConnectionConfig c, boolean replication, String doing) {
+        Properties p = c.jdbcProperties(config.password());
         if (replication) {
             PGProperty.REPLICATION.set(p, "true");
             PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "9.4");
