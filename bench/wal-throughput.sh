@@ -34,7 +34,7 @@ psql -c "SELECT pg_create_physical_replication_slot('bench', true)" >/dev/null
 start_seg=$(psql -At -c "SELECT pg_walfile_name(pg_current_wal_lsn())")
 echo "generating $segments segments of WAL (inserts)…"
 psql -c "CREATE TABLE t (id bigint, v text)"
-while [ "$(psql -At -c "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn) / 16777216 - x'${start_seg:16:8}'::int")" -lt "$segments" ]; do
+while [ "$(psql -At -c "SELECT floor((pg_current_wal_lsn() - '0/0'::pg_lsn) / 16777216)::int - x'${start_seg:16:8}'::int")" -lt "$segments" ]; do
   psql -c "INSERT INTO t SELECT g, md5(g::text) || repeat('x', 40) FROM generate_series(1, 200000) g"
 done
 last_seg=$(psql -At -c "SELECT pg_walfile_name(pg_switch_wal())")

@@ -189,6 +189,21 @@ class PostgresWalReceiveIT {
         assertThat(restoredRows("streaming", lsnAfterRow.get(m))).isEqualTo(range(m));
     }
 
+    @Test
+    @Order(6)
+    void anotherSystemIsRefusedWithoutCreatingASlotThere() throws Exception {
+        try (PgCluster other = PgCluster.start(Map.of("wal_level", "replica"))) {
+            CliResult r = lifeboatWithPassword(other.password(), "wal", "receive", "--url", other.url("postgres"),
+                    "--spool", work.resolve("other-spool").toString(), "--create-slot", "--once").assertExitCode(18);
+            assertThat(r.stderr()).contains("holds WAL and base backups of PostgreSQL system").contains("its own repository");
+            try (Connection c = other.connect("postgres"); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_replication_slots")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("slots on the refused server").isZero();
+            }
+        }
+    }
+
     private List<Integer> range(int upTo) {
         List<Integer> out = new ArrayList<>();
         for (int i = 1; i <= upTo; i++) {

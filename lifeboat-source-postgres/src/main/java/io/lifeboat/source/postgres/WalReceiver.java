@@ -35,6 +35,7 @@ import org.postgresql.replication.PGReplicationStream;
  */
 public final class WalReceiver {
     private static final Duration STATUS_UPDATE = Duration.ofSeconds(1);
+    private static final Duration SLOT_RELEASE = Duration.ofSeconds(10);
 
     /** What the receiver reports while it runs (the CLI prints it). Called on the receiving thread. */
     public interface Events {
@@ -99,7 +100,7 @@ public final class WalReceiver {
         PgConnectionConfig c = config.connection();
         Instant started = clock.instant();
         try (Connection sql = connect(c, false, "connecting to stream WAL"); WalSpool spool = WalSpool.open(config.spool())) {
-            SlotState slot = prepare(sql);
+            checkSettings(sql);
             Lsn start;
             Stop how;
             try (Connection repl = connect(c, true, "opening a replication connection")) {
@@ -108,6 +109,8 @@ public final class WalReceiver {
                 timeline = id.timeline();
                 checkSystem();
                 spool.claim(systemId);
+                // After the system check: a slot created on the wrong server would keep its WAL forever.
+                SlotState slot = slot(sql);
                 Lsn switchPoint = storeHistory(repl, timeline);
                 removeStaleStreaming();
                 keepLeftover(spool);
@@ -129,8 +132,8 @@ public final class WalReceiver {
 
     private record Identity(String systemId, int timeline, Lsn flush) {}
 
-    /** Checks privileges and settings, and finds (or creates) the slot. */
-    private SlotState prepare(Connection sql) throws SQLException {
+    /** Checks the role's privilege and the server's settings for streaming. */
+    private void checkSettings(Connection sql) throws SQLException {
         PgConnectionConfig c = config.connection();
         try (Statement st = sql.createStatement();
                 ResultSet rs = st.executeQuery("""
@@ -156,24 +159,38 @@ public final class WalReceiver {
                         + "and restart the server");
             }
         }
-        try (PreparedStatement ps = sql.prepareStatement(
-                "SELECT slot_type, restart_lsn::text, active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, config.slot());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
+    }
+
+    /** Finds the slot, or creates it when asked to. */
+    private SlotState slot(Connection sql) throws SQLException {
+        PgConnectionConfig c = config.connection();
+        // A receiver killed a moment ago leaves its WAL sender behind until the server notices the
+        // closed connection: give it a few seconds before calling the slot busy.
+        long deadline = System.nanoTime() + SLOT_RELEASE.toNanos();
+        while (true) {
+            try (PreparedStatement ps = sql.prepareStatement(
+                    "SELECT slot_type, restart_lsn::text, active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+                ps.setString(1, config.slot());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        break;
+                    }
                     if (!"physical".equals(rs.getString(1))) {
                         throw new LifeboatException(ErrorCode.REFUSED, "replication slot '" + config.slot() + "' on "
                                 + c.hostPort() + " is a " + rs.getString(1) + " slot", "name a physical slot with --slot");
                     }
-                    if (rs.getBoolean(3)) {
+                    if (!rs.getBoolean(3)) {
+                        String restart = rs.getString(2);
+                        return new SlotState(restart == null ? null : Lsn.parse(restart));
+                    }
+                    if (System.nanoTime() > deadline) {
                         throw new LifeboatException(ErrorCode.REPOSITORY_LOCKED, "replication slot '" + config.slot()
                                 + "' on " + c.hostPort() + " is in use (WAL sender pid " + rs.getInt(4) + ")",
                                 "run one receiver per slot; another 'wal receive' or a standby uses this one");
                     }
-                    String restart = rs.getString(2);
-                    return new SlotState(restart == null ? null : Lsn.parse(restart));
                 }
             }
+            sleep(250);
         }
         if (!config.createSlot()) {
             throw new LifeboatException(ErrorCode.NOT_FOUND, "replication slot '" + config.slot() + "' does not exist on "
@@ -333,7 +350,7 @@ public final class WalReceiver {
                         throw endOfStream();
                     }
                     idle(spool, sql, until);
-                    sleep();
+                    sleep(10);
                     continue;
                 }
                 long end = stream.getLastReceiveLSN().asLong();
@@ -462,9 +479,9 @@ public final class WalReceiver {
                 new Lsn(position), new Lsn(storedEnd), new Lsn(flushed), serverFlush, spool.segment(), now, state));
     }
 
-    private static void sleep() {
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(10);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while streaming WAL", null, e);
