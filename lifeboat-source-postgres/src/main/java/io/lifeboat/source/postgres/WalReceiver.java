@@ -327,20 +327,22 @@ public final class WalReceiver {
                 .withSlotName(config.slot()).withStartPosition(LogSequenceNumber.valueOf(start.value()))
                 .withAutomaticFlush(false).withStatusInterval((int) STATUS_UPDATE.toMillis(), TimeUnit.MILLISECONDS)
                 .start();
-        try {
+        try (SegmentUploader uploader = new SegmentUploader(sink, systemId)) {
             spool.begin(segmentName(position));
             lastStreamingStore = clock.instant();
             acknowledge(stream);
             while (true) {
-                if (until != null && position >= until.value() && storedEnd < until.value()) {
-                    storeStreaming(spool, sql);
+                collect(stream, uploader.done());
+                if (until != null && position >= until.value() && storedEnd < until.value() && uploader.pending() == 0) {
+                    storeStreaming(spool, sql, uploader);
                 }
                 if (until != null && storedEnd >= until.value()) {
                     finalStatus(spool, sql, "stopped");
                     return Stop.UNTIL_REACHED;
                 }
                 if (stop.getAsBoolean()) {
-                    storeStreaming(spool, sql);
+                    collect(stream, uploader.drain());
+                    storeStreaming(spool, sql, uploader);
                     finalStatus(spool, sql, "stopped");
                     return Stop.INTERRUPTED;
                 }
@@ -349,14 +351,16 @@ public final class WalReceiver {
                     if (stream.isClosed()) {
                         throw endOfStream();
                     }
-                    idle(spool, sql, until);
+                    if (due()) {
+                        storeStreaming(spool, sql, uploader);
+                    }
                     sleep(10);
                     continue;
                 }
                 long end = stream.getLastReceiveLSN().asLong();
-                accept(stream, spool, end - data.remaining(), data);
+                accept(spool, uploader, end - data.remaining(), data);
                 if (due()) {
-                    storeStreaming(spool, sql);
+                    storeStreaming(spool, sql, uploader);
                 }
             }
         } finally {
@@ -374,8 +378,8 @@ public final class WalReceiver {
                 "run 'lifeboat wal receive' again: it follows the server's new timeline and stores its .history file");
     }
 
-    /** Writes one message's WAL into the spool, storing each segment it completes. */
-    private void accept(PGReplicationStream stream, WalSpool spool, long begin, ByteBuffer data) throws SQLException {
+    /** Writes one message's WAL into the spool, handing over each segment it completes. */
+    private void accept(WalSpool spool, SegmentUploader uploader, long begin, ByteBuffer data) {
         if (begin > position) {
             throw new LifeboatException(ErrorCode.SOURCE_ERROR, "the server sent WAL from " + new Lsn(begin) + " but "
                     + new Lsn(position) + " was expected", "run the receiver again; it restarts from the slot");
@@ -396,28 +400,32 @@ public final class WalReceiver {
             data.position(data.position() + n);
             position += n;
             if (position == segStart + segmentSize) {
-                completeSegment(stream, spool);
+                // Complete: durable in the spool, then stored in the background while the next one
+                // arrives. A crash before the store loses nothing: it was not acknowledged.
+                spool.sync();
+                uploader.submit(spool.segment(), spool.read(segmentSize), position);
+                spool.begin(segmentName(position));
+                lastStreamingLength = -1;
             }
         }
     }
 
-    /** The segment is complete: store it, then tell the server, then start the next one. */
-    private void completeSegment(PGReplicationStream stream, WalSpool spool) throws SQLException {
-        String name = spool.segment();
-        spool.sync();
-        boolean stored = sink.store(systemId, name, spool.read(segmentSize));
-        sink.removeStreaming(systemId, name);
-        if (stored) {
-            segmentsStored++;
-        } else {
-            segmentsPresent++;
+    /** Segments now durable in the repository: tell the server, in order. */
+    private void collect(PGReplicationStream stream, List<SegmentUploader.Done> done) throws SQLException {
+        if (done.isEmpty()) {
+            return;
         }
-        flushed = position;
-        storedEnd = position;
+        for (SegmentUploader.Done d : done) {
+            if (d.stored()) {
+                segmentsStored++;
+            } else {
+                segmentsPresent++;
+            }
+            flushed = d.end();
+            storedEnd = Math.max(storedEnd, d.end());
+            events.segmentStored(d.segment(), d.stored(), new Lsn(flushed));
+        }
         acknowledge(stream);
-        spool.begin(segmentName(position));
-        lastStreamingLength = -1;
-        events.segmentStored(name, stored, new Lsn(flushed));
     }
 
     private void acknowledge(PGReplicationStream stream) throws SQLException {
@@ -431,18 +439,16 @@ public final class WalReceiver {
         return Duration.between(lastStreamingStore, clock.instant()).compareTo(config.streamingInterval()) >= 0;
     }
 
-    private void idle(WalSpool spool, Connection sql, Lsn until) {
-        if (due() || (until != null && position >= until.value())) {
-            storeStreaming(spool, sql);
-        }
-    }
-
     /**
      * Stores the segment being received as its {@code .streaming} copy when it grew since the last
      * time, once the receiver has caught up with what the server had when it connected (before that
-     * the copy a previous run stored may be longer).
+     * the copy a previous run stored may be longer) and every earlier complete segment is stored.
      */
-    private void storeStreaming(WalSpool spool, Connection sql) {
+    private void storeStreaming(WalSpool spool, Connection sql, SegmentUploader uploader) {
+        if (uploader.pending() > 0) {
+            // An earlier segment is not stored yet: a copy of a later one would claim WAL past a gap.
+            return;
+        }
         lastStreamingStore = clock.instant();
         long length = spool.length();
         if (length > lastStreamingLength && length > 0 && position >= catchUp) {
