@@ -24,7 +24,8 @@ final class RepositoryWalSink implements WalSink {
 
     @Override
     public boolean store(String systemId, String name, byte[] content) {
-        return wal.push(systemId, name, content) == WalArchive.PushResult.STORED;
+        // The receiver checked the system when it started (systemIds()).
+        return wal.pushOfCheckedSystem(systemId, name, content) == WalArchive.PushResult.STORED;
     }
 
     @Override

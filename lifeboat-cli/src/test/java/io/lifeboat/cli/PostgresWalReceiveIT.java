@@ -204,6 +204,49 @@ class PostgresWalReceiveIT {
         }
     }
 
+    /**
+     * The server recovered in the previous test was promoted to timeline 2 (same system): streaming
+     * from it stores its history file, read over the replication protocol, and timeline 2's segments.
+     */
+    @Test
+    @Order(7)
+    void receivingFromAPromotedServerStoresItsHistoryAndNewTimeline() throws Exception {
+        Path data = work.resolve("restored-streaming");
+        int port = freePort();
+        Process start = runAs(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                work.resolve("restored-streaming.log").toString(), "-w", "-s", "-o", "-p " + port + " -k " + work
+                        + " -c listen_addresses=127.0.0.1 -c archive_mode=off", "start"), Map.of());
+        start.getInputStream().readAllBytes();
+        assertThat(start.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(start.exitValue()).as("restart of the promoted server").isZero();
+        try {
+            String url = "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+            String last;
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                    PgCluster.SUPERUSER, pg.password()); Statement st = c.createStatement()) {
+                st.execute("SELECT pg_create_physical_replication_slot('tl2', true)");
+                st.execute("INSERT INTO marks VALUES (100000, 'on timeline 2')");
+                try (ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                    rs.next();
+                    last = rs.getString(1);
+                }
+            }
+            assertThat(last).startsWith("00000002");
+            lifeboat("wal", "receive", "--url", url, "--slot", "tl2", "--spool", work.resolve("spool-tl2").toString(),
+                    "--once").assertSuccess();
+            assertThat(storedNames()).contains("00000002.history", last);
+            Path history = data.resolve("pg_wal").resolve("00000002.history");
+            byte[] fetched = fetchFile("00000002.history");
+            assertThat(fetched).isEqualTo(Files.readAllBytes(history));
+            assertThat(fetch(last)).isEqualTo(Files.readAllBytes(data.resolve("pg_wal").resolve(last)));
+        } finally {
+            Process stop = runAs(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
+                    "-w", "-s", "stop"), Map.of());
+            stop.getInputStream().readAllBytes();
+            stop.waitFor(2, TimeUnit.MINUTES);
+        }
+    }
+
     private List<Integer> range(int upTo) {
         List<Integer> out = new ArrayList<>();
         for (int i = 1; i <= upTo; i++) {
@@ -316,6 +359,10 @@ class PostgresWalReceiveIT {
 
     /** The segment as 'wal fetch' (restore_command) serves it, or null when it exits 13. */
     private byte[] fetch(String segment) throws Exception {
+        return fetchFile(segment);
+    }
+
+    private byte[] fetchFile(String segment) throws Exception {
         Path dir = work.resolve("fetched");
         if (!Files.exists(dir)) {
             Files.createDirectories(dir.resolve("pg_wal"));

@@ -145,14 +145,30 @@ public final class WalArchive {
     }
 
     /**
+     * {@link #push} for a long-running caller (a WAL receiver) that ran {@link #checkSystem} once
+     * when it started: skips that check, which lists every WAL object, on each file.
+     */
+    public PushResult pushOfCheckedSystem(String systemId, String name, byte[] content) {
+        checkName(name);
+        Handle h = handle(systemId, name);
+        if (storage.create(h, codec.seal(content, aad(systemId, name)))) {
+            return PushResult.STORED;
+        }
+        if (Arrays.equals(read(h, systemId, name), content)) {
+            return PushResult.ALREADY_PRESENT;
+        }
+        return push(systemId, name, content);
+    }
+
+    /**
      * Stores (replacing any earlier one) the segment that {@code wal receive} is still receiving,
      * as {@code <segment>.streaming}: a distinct name, so that it never collides with the segment
      * once complete nor with a {@code .partial} file PostgreSQL archives after a promotion.
-     * {@code content} is the whole segment, zero-filled past what was received.
+     * {@code content} is the whole segment, zero-filled past what was received. The caller checked
+     * the system ({@link #checkSystem}) when it started.
      */
     public void pushStreaming(String systemId, String segment, byte[] content) {
         checkSegment(segment);
-        checkSystem(systemId);
         String name = segment + STREAMING;
         storage.put(handle(systemId, name), codec.seal(content, aad(systemId, name)));
     }

@@ -7,48 +7,55 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stores the receiver's complete segments on one background thread, so that sealing and writing
- * a segment overlaps with receiving the next. At most {@link #DEPTH} segments wait (bounded
- * memory); segments are stored and reported done in the order they were handed over. The
- * receiver acknowledges a segment to the server only after {@link #done()} returned it.
+ * Stores the receiver's complete segments on {@link #THREADS} background threads, so that sealing
+ * (zstd, the bulk of the work) and writing segments overlaps with receiving the next ones. At most
+ * {@link #DEPTH} segments wait (bounded memory). Two segments may be stored out of order, but they
+ * are reported done strictly in the order they were handed over, and the receiver acknowledges a
+ * segment to the server only after {@link #done()} returned it and every one before it.
  * Thread safety: {@link #submit}, {@link #done}, {@link #pending} and {@link #close} are called by
  * the receiving thread only.
  */
 final class SegmentUploader implements AutoCloseable {
     static final int DEPTH = 2;
+    static final int THREADS = 2;
 
     /** A segment durable in the repository; {@code stored} is false when an identical one was there. */
     record Done(String segment, boolean stored, long end) {}
 
-    private record Job(String segment, byte[] content, long end) {}
+    private record Job(long seq, String segment, byte[] content, long end) {}
 
-    private static final Job STOP = new Job(null, null, 0);
+    private static final Job STOP = new Job(-1, null, null, 0);
 
     private final WalSink sink;
     private final String systemId;
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(DEPTH);
-    private final ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
-    private final Thread worker;
+    private final ConcurrentSkipListMap<Long, Done> done = new ConcurrentSkipListMap<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private long submitted;
+    private long returned;
     private volatile RuntimeException failure;
     private int pending;
 
     SegmentUploader(WalSink sink, String systemId) {
         this.sink = sink;
         this.systemId = systemId;
-        this.worker = Thread.ofPlatform().daemon().name("wal-segment-store").start(this::work);
+        for (int i = 0; i < THREADS; i++) {
+            workers.add(Thread.ofPlatform().daemon().name("wal-segment-store-" + i).start(this::work));
+        }
     }
 
     /** Hands over a complete segment; waits while {@link #DEPTH} segments are waiting already. */
     void submit(String segment, byte[] content, long end) {
         check();
         try {
-            while (!queue.offer(new Job(segment, content, end), 1, TimeUnit.SECONDS)) {
+            while (!queue.offer(new Job(submitted, segment, content, end), 1, TimeUnit.SECONDS)) {
                 check();
             }
+            submitted++;
             pending++;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -60,8 +67,9 @@ final class SegmentUploader implements AutoCloseable {
     List<Done> done() {
         List<Done> out = new ArrayList<>();
         Done d;
-        while ((d = done.poll()) != null) {
+        while ((d = done.remove(returned)) != null) {
             out.add(d);
+            returned++;
             pending--;
         }
         check();
@@ -102,11 +110,12 @@ final class SegmentUploader implements AutoCloseable {
             while (true) {
                 Job j = queue.take();
                 if (j == STOP) {
+                    queue.offer(STOP);
                     return;
                 }
                 boolean stored = sink.store(systemId, j.segment(), j.content());
                 sink.removeStreaming(systemId, j.segment());
-                done.add(new Done(j.segment(), stored, j.end()));
+                done.put(j.seq(), new Done(j.segment(), stored, j.end()));
             }
         } catch (RuntimeException e) {
             failure = e;
@@ -116,7 +125,7 @@ final class SegmentUploader implements AutoCloseable {
     }
 
     /**
-     * Lets the store in progress finish and stops the thread; segments still waiting are dropped
+     * Lets the stores in progress finish and stops the threads; segments still waiting are dropped
      * (never acknowledged, so the slot keeps them for the next run).
      */
     @Override
@@ -124,10 +133,12 @@ final class SegmentUploader implements AutoCloseable {
         queue.clear();
         queue.offer(STOP);
         try {
-            worker.join(TimeUnit.SECONDS.toMillis(60));
+            for (Thread w : workers) {
+                w.join(TimeUnit.SECONDS.toMillis(60));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
     }
 }

@@ -400,9 +400,9 @@ public final class WalReceiver {
             data.position(data.position() + n);
             position += n;
             if (position == segStart + segmentSize) {
-                // Complete: durable in the spool, then stored in the background while the next one
-                // arrives. A crash before the store loses nothing: it was not acknowledged.
-                spool.sync();
+                // Complete: stored in the background while the next one arrives. The spool copy
+                // needs no fsync: the repository's copy is the durable one, and a crash before it is
+                // stored loses nothing, since the segment was not acknowledged.
                 uploader.submit(spool.segment(), spool.read(segmentSize), position);
                 spool.begin(segmentName(position));
                 lastStreamingLength = -1;

@@ -14,7 +14,8 @@ public interface WalSink {
 
     /**
      * Stores a complete segment or a {@code .history} file exactly as {@code wal push} would. An
-     * identical file already stored (pushed by {@code archive_command}) is fine.
+     * identical file already stored (pushed by {@code archive_command}) is fine. The receiver checked
+     * {@link #systemIds()} when it started; this need not check the system again.
      *
      * @return true when stored now, false when an identical file was there
      * @throws io.lifeboat.core.error.LifeboatException {@code already_exists} when the name is

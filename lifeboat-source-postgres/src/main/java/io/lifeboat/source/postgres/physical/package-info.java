@@ -62,9 +62,11 @@
  *       server's flush position): a restart re-streams the segment it was receiving from its first
  *       byte, which the slot still keeps;
  *   <li>write each message at its offset into {@code <segment>.partial} in the {@link WalSpool};
- *       when the segment is complete: fsync, store it as {@code wal push} does (an identical copy
- *       already archived is fine), remove its {@code .streaming} copy, report the segment's end as
- *       flushed, start the next file;
+ *       when the segment is complete, start the next file and hand the segment to background
+ *       threads (two, so that two segments are sealed at once) that store it as {@code wal push}
+ *       does (an identical copy already archived is fine) and remove its {@code .streaming} copy;
+ *       at most two wait. Once a segment and all before it are stored, report its end as flushed. (No fsync of the spool here: the repository's copy is
+ *       the durable one, and an unacknowledged segment is streamed again after a crash.)
  *   <li>every {@code --partial-interval}, once caught up with the server's position at connect (a
  *       previous run's copy may be longer before that), fsync and store the segment being received,
  *       zero-filled, as {@code <segment>.streaming}, replacing the previous copy; record the
