@@ -386,7 +386,7 @@ class PostgresWalReceiveIT {
         int port = freePort();
         try {
             CliResult restore = lifeboat("restore", "postgres", "--data-dir", data.toString(), "--no-archive", "--start",
-                    "--port", Integer.toString(port), "--start-timeout", "2m", "--target-lsn", lsn, "--json")
+                    "--port", Integer.toString(port), "--start-timeout", "5m", "--target-lsn", lsn, "--json")
                     .assertSuccess();
             System.out.printf("PostgresWalReceiveIT: %s restore and recovery %.1fs%n", name, restore.seconds());
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";

@@ -36,6 +36,7 @@ import org.postgresql.replication.PGReplicationStream;
 public final class WalReceiver {
     private static final Duration STATUS_UPDATE = Duration.ofSeconds(1);
     private static final Duration SLOT_RELEASE = Duration.ofSeconds(10);
+    private static final int QUICK_POLLS = 200;
 
     /** What the receiver reports while it runs (the CLI prints it). Called on the receiving thread. */
     public interface Events {
@@ -80,6 +81,7 @@ public final class WalReceiver {
     private long bytesReceived;
     private long lastStreamingLength = -1;
     private long catchUp;
+    private int quietPolls;
     private Instant lastStreamingStore;
     private Instant lastStatus = Instant.EPOCH;
 
@@ -354,9 +356,12 @@ public final class WalReceiver {
                     if (due()) {
                         storeStreaming(spool, sql, uploader);
                     }
-                    sleep(10);
+                    // The socket buffer holds well under 10 ms of WAL at full speed: poll quickly
+                    // right after data, slowly once the server has been quiet for a while.
+                    sleep(quietPolls++ < QUICK_POLLS ? 1 : 10);
                     continue;
                 }
+                quietPolls = 0;
                 long end = stream.getLastReceiveLSN().asLong();
                 accept(spool, uploader, end - data.remaining(), data);
                 if (due()) {
