@@ -89,7 +89,7 @@ class PostgresWalReceiveIT {
 
     @Test
     @Order(1)
-    void receiveRefusesAMissingSlotAndARoleWithoutReplication() throws Exception {
+    void receiveRefusesAMissingSlotAndARoleWithoutReplicationAndABaseBackupHasNoWalSource() throws Exception {
         CliResult missing = lifeboat("wal", "receive", "--url", pg.url("postgres"), "--spool", spool.toString(), "--once")
                 .assertExitCode(13);
         assertThat(missing.stderr()).contains("replication slot 'lifeboat' does not exist").contains("--create-slot");
@@ -97,6 +97,11 @@ class PostgresWalReceiveIT {
         CliResult role = lifeboatWithPassword("plain pw", "wal", "receive", "--url", pg.url("plain", "postgres"),
                 "--spool", spool.toString(), "--create-slot", "--once").assertExitCode(17);
         assertThat(role.stderr()).contains("lacks the REPLICATION attribute").contains("ALTER ROLE \"plain\" REPLICATION");
+        // Without archiving and without a receiver, a base backup's WAL could never arrive.
+        CliResult base = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"))
+                .assertExitCode(18);
+        assertThat(base.stderr()).contains("archive_mode = off").contains("no WAL receiver streams")
+                .contains("lifeboat wal receive");
     }
 
     @Test
