@@ -53,6 +53,10 @@ final class WalFetchCommand implements Callable<Integer> {
             String sysid = systemId != null ? systemId : WalFiles.systemIdOfDataDir(WalFiles.dataDirOf(dest))
                     .orElseGet(() -> onlySystem(wal.systemIds()));
             content = sysid == null ? Optional.empty() : wal.fetch(sysid, name);
+            if (content.isEmpty() && sysid != null && name.matches("[0-9A-F]{24}")) {
+                // The newest segment may exist only as the copy 'wal receive' stores while receiving it.
+                content = wal.fetchStreamingAsLast(sysid, name);
+            }
         }
         if (content.isEmpty()) {
             return ErrorCode.NOT_FOUND.exitCode();

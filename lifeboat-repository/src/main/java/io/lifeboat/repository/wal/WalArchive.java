@@ -24,10 +24,14 @@ import java.util.regex.Pattern;
  * concurrently.
  */
 public final class WalArchive {
-    /** Segments, {@code .partial} segments, {@code .history} and {@code .backup} files, as PostgreSQL names them. */
+    /** Segments, {@code .partial} and {@code .streaming} (see {@link #pushStreaming}) segments, {@code .history} and {@code .backup} files, as PostgreSQL names them. */
     private static final Pattern NAME = Pattern.compile(
-            "[0-9A-F]{24}(\\.partial|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history");
+            "[0-9A-F]{24}(\\.partial|\\.streaming|\\.[0-9A-F]{8}\\.backup)?|[0-9A-F]{8}\\.history");
     private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
+    /** Suffix of the segment a WAL receiver is still receiving. */
+    public static final String STREAMING = ".streaming";
+    /** Where a WAL receiver records its state: {@code wal/<system id>/receiver/status} (not a WAL file). */
+    private static final String RECEIVER_STATUS = "/receiver/status";
 
     /** What a push did. */
     public enum PushResult { STORED, ALREADY_PRESENT }
@@ -138,6 +142,97 @@ public final class WalArchive {
         return new LifeboatException(ErrorCode.REFUSED, "this repository holds WAL and base backups of PostgreSQL system "
                 + repositorySystemId + ", not of system " + systemId,
                 "give every PostgreSQL cluster (every system identifier) its own repository");
+    }
+
+    /**
+     * {@link #push} for a long-running caller (a WAL receiver) that ran {@link #checkSystem} once
+     * when it started: skips that check, which lists every WAL object, on each file.
+     */
+    public PushResult pushOfCheckedSystem(String systemId, String name, byte[] content) {
+        checkName(name);
+        Handle h = handle(systemId, name);
+        if (storage.create(h, codec.seal(content, aad(systemId, name)))) {
+            return PushResult.STORED;
+        }
+        if (Arrays.equals(read(h, systemId, name), content)) {
+            return PushResult.ALREADY_PRESENT;
+        }
+        return push(systemId, name, content);
+    }
+
+    /**
+     * Stores (replacing any earlier one) the segment that {@code wal receive} is still receiving,
+     * as {@code <segment>.streaming}: a distinct name, so that it never collides with the segment
+     * once complete nor with a {@code .partial} file PostgreSQL archives after a promotion.
+     * {@code content} is the whole segment, zero-filled past what was received. The caller checked
+     * the system ({@link #checkSystem}) when it started.
+     */
+    public void pushStreaming(String systemId, String segment, byte[] content) {
+        checkSegment(segment);
+        String name = segment + STREAMING;
+        storage.put(handle(systemId, name), codec.seal(content, aad(systemId, name)));
+    }
+
+    /** The stored in-progress copy of {@code segment}, or empty. */
+    public Optional<byte[]> fetchStreaming(String systemId, String segment) {
+        checkSegment(segment);
+        return fetch(systemId, segment + STREAMING);
+    }
+
+    /** Removes the in-progress copy of {@code segment} (once the complete segment is stored); idempotent. */
+    public void removeStreaming(String systemId, String segment) {
+        checkSegment(segment);
+        Handle h = handle(systemId, segment + STREAMING);
+        if (storage.stat(h).isPresent()) {
+            storage.delete(h);
+        }
+    }
+
+    /**
+     * The in-progress copy of {@code segment} when recovery may use it as the last segment: the
+     * complete segment is not archived and no later segment of the same timeline is, so the copy
+     * is the newest WAL of its timeline. Recovery replays it up to the end of what was received
+     * (the rest is zeros) and then ends, as with a renamed {@code pg_receivewal} partial file.
+     */
+    public Optional<byte[]> fetchStreamingAsLast(String systemId, String segment) {
+        checkSegment(segment);
+        Optional<byte[]> content = fetchStreaming(systemId, segment);
+        if (content.isEmpty() || contains(systemId, segment)) {
+            return Optional.empty();
+        }
+        String timeline = segment.substring(0, 8);
+        for (WalFile f : list()) {
+            if (f.systemId().equals(systemId) && f.timeline().equals(timeline) && f.isSegment()
+                    && f.name().compareTo(segment) > 0) {
+                return Optional.empty();
+            }
+        }
+        return content;
+    }
+
+    /** Records the state of a WAL receiver of {@code systemId} (opaque bytes, sealed), replacing the last one. */
+    public void putReceiverStatus(String systemId, byte[] status) {
+        checkSystem(systemId);
+        storage.put(Handle.of(ObjectKind.WAL, systemId + RECEIVER_STATUS), codec.seal(status, aad(systemId, RECEIVER_STATUS)));
+    }
+
+    /** The last state recorded by {@link #putReceiverStatus}, or empty. */
+    public Optional<byte[]> receiverStatus(String systemId) {
+        Handle h = Handle.of(ObjectKind.WAL, systemId + RECEIVER_STATUS);
+        try {
+            return Optional.of(codec.open(storage.get(h), aad(systemId, RECEIVER_STATUS), h.path()));
+        } catch (LifeboatException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static void checkSegment(String segment) {
+        if (!SEGMENT.matcher(segment).matches()) {
+            throw new IllegalArgumentException("not a WAL segment name: " + segment);
+        }
     }
 
     private byte[] read(Handle h, String systemId, String name) {

@@ -47,6 +47,42 @@ class WalArchiveTest {
     }
 
     @Test
+    void streamingCopyIsReplacedAndServedOnlyAsTheLastSegmentOfItsTimeline() {
+        String next = "000000010000000000000004";
+        wal.pushStreaming(SYS, SEG, segment(1));
+        wal.pushStreaming(SYS, SEG, segment(2));
+        assertThat(wal.fetchStreaming(SYS, SEG)).hasValueSatisfying(b -> assertThat(b).isEqualTo(segment(2)));
+        assertThat(wal.fetch(SYS, SEG)).as("never served as the complete segment by fetch").isEmpty();
+        assertThat(wal.fetchStreamingAsLast(SYS, SEG)).hasValueSatisfying(b -> assertThat(b).isEqualTo(segment(2)));
+        // A segment of another timeline does not hide it; a later one of the same timeline does.
+        wal.push(SYS, "000000020000000000000005", segment(3));
+        assertThat(wal.fetchStreamingAsLast(SYS, SEG)).isPresent();
+        wal.push(SYS, next, segment(4));
+        assertThat(wal.fetchStreamingAsLast(SYS, SEG)).isEmpty();
+    }
+
+    @Test
+    void streamingCopyGivesWayToTheCompleteSegment() {
+        wal.pushStreaming(SYS, SEG, segment(1));
+        wal.push(SYS, SEG, segment(2));
+        assertThat(wal.fetchStreamingAsLast(SYS, SEG)).isEmpty();
+        wal.removeStreaming(SYS, SEG);
+        wal.removeStreaming(SYS, SEG);
+        assertThat(wal.fetchStreaming(SYS, SEG)).isEmpty();
+        assertThat(wal.list()).extracting(WalArchive.WalFile::name).containsExactly(SEG);
+    }
+
+    @Test
+    void receiverStatusIsReplacedAndNotListedAsAWalFile() {
+        assertThat(wal.receiverStatus(SYS)).isEmpty();
+        wal.putReceiverStatus(SYS, "{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        wal.putReceiverStatus(SYS, "{\"a\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(wal.receiverStatus(SYS)).hasValueSatisfying(b -> assertThat(new String(b,
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"a\":2}"));
+        assertThat(wal.list()).isEmpty();
+    }
+
+    @Test
     void missingFileIsEmptyNotAnError() {
         assertThat(wal.fetch(SYS, "00000002.history")).isEmpty();
         assertThat(wal.contains(SYS, SEG)).isFalse();

@@ -73,7 +73,7 @@ public final class PostgresPhysicalSource implements Source {
 
     /** The server's facts that decide whether and how a base backup can be taken. */
     private record ServerFacts(String version, int versionNum, String systemId, long walSegmentSize, String archiveMode,
-            String archiveCommand, List<String> tablespaces) {}
+            String archiveCommand, List<String> tablespaces, boolean streaming) {}
 
     @Override
     public BackupOutcome backup(BackupSink sink, Optional<BlobId> parentRoot) {
@@ -141,7 +141,13 @@ public final class PostgresPhysicalSource implements Source {
                     spaces.add(rs.getString(1));
                 }
             }
-            return new ServerFacts(version, num, sysid, segSize, archiveMode, archiveCommand, spaces);
+            boolean streaming;
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT count(*) > 0 FROM pg_replication_slots WHERE slot_type = 'physical' AND active")) {
+                rs.next();
+                streaming = rs.getBoolean(1);
+            }
+            return new ServerFacts(version, num, sysid, segSize, archiveMode, archiveCommand, spaces, streaming);
         } catch (SQLException e) {
             throw PgErrors.of(e, c, "reading the server's facts for a base backup");
         }
@@ -154,11 +160,14 @@ public final class PostgresPhysicalSource implements Source {
                     "move them into pg_default (ALTER TABLE … SET TABLESPACE pg_default) or use logical backups "
                             + "(lifeboat backup postgres without --mode physical)");
         }
-        if ("off".equals(f.archiveMode())) {
+        // With archiving off, WAL reaches the repository only through 'wal receive', whose physical
+        // slot is active while it streams; the WAL wait below then checks that it really arrives.
+        if ("off".equals(f.archiveMode()) && !f.streaming()) {
             throw new LifeboatException(ErrorCode.REFUSED, "server " + c.identity() + " does not archive WAL "
-                    + "(archive_mode = off): a base backup without its WAL cannot be restored",
-                    "set archive_mode = on and archive_command = 'lifeboat wal push %p' (with --repo and --password-file "
-                            + "readable by the server's OS user), restart the server, then back up again");
+                    + "(archive_mode = off) and no WAL receiver streams from it: a base backup without its WAL cannot "
+                    + "be restored", "run 'lifeboat wal receive' into this repository, or set archive_mode = on and "
+                            + "archive_command = 'lifeboat wal push %p' (with --repo and --password-file readable by the "
+                            + "server's OS user) and restart the server, then back up again");
         }
         Set<String> known = config.wal().systemIds();
         for (String other : known) {

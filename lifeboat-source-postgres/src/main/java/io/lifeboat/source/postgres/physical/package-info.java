@@ -49,7 +49,35 @@
  * as the current OS user, then {@code pg_controldata} until the cluster state says recovery ended;
  * no connection is needed, so it works whatever {@code pg_hba.conf} the backup carries.
  *
- * <p><b>Not yet.</b> Extra tablespaces, streaming WAL ({@code wal receive}), the daemon fast
+ * <p><b>Streaming</b> ({@link io.lifeboat.source.postgres.WalReceiver}, {@code wal receive}): a
+ * physical replication slot keeps WAL on the server until the receiver reports it flushed; the
+ * receiver reports a position only once the segment ending there is durable in the repository.
+ * <ol>
+ *   <li>check the role (REPLICATION), {@code max_wal_senders}, {@code wal_level} and the slot
+ *       (create it with reserved WAL on request); {@code IDENTIFY_SYSTEM} gives the system id
+ *       (refused when the repository or the spool holds another) and the timeline, whose
+ *       {@code .history} file is stored ({@code TIMELINE_HISTORY});
+ *   <li>start at the start of the segment holding the slot's {@code restart_lsn}, or after the
+ *       newest segment of the timeline already in the repository when that is later (never past the
+ *       server's flush position): a restart re-streams the segment it was receiving from its first
+ *       byte, which the slot still keeps;
+ *   <li>write each message at its offset into {@code <segment>.partial} in the {@link WalSpool};
+ *       when the segment is complete, start the next file and hand the segment to background
+ *       threads (two, so that two segments are sealed at once) that store it as {@code wal push}
+ *       does (an identical copy already archived is fine) and remove its {@code .streaming} copy;
+ *       at most two wait. Once a segment and all before it are stored, report its end as flushed. (No fsync of the spool here: the repository's copy is
+ *       the durable one, and an unacknowledged segment is streamed again after a crash.)
+ *   <li>every {@code --partial-interval}, once caught up with the server's position at connect (a
+ *       previous run's copy may be longer before that), fsync and store the segment being received,
+ *       zero-filled, as {@code <segment>.streaming}, replacing the previous copy; record the
+ *       receiver's {@link WalReceiverStatus}. A partial segment is never stored under the
+ *       segment's own name.
+ * </ol>
+ * Recovery may use a {@code .streaming} copy only as the newest WAL of its timeline ({@code wal
+ * fetch} checks): it replays the records it holds and reaches the zeros, the end of WAL.
+ *
+ * <p><b>Not yet.</b> Extra tablespaces, reconnecting after a dropped replication connection and
+ * following a timeline switch without a restart (the receiver exits; run it again), the daemon fast
  * path for {@code archive_command}, prefetching in {@code wal fetch}, verification after
  * {@code --start} (query, amcheck, pg_verifybackup), WAL retention and {@code check} of the WAL chain.
  */
