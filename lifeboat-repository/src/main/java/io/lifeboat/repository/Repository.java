@@ -23,6 +23,8 @@ import io.lifeboat.repository.index.BlobLocation;
 import io.lifeboat.repository.index.IndexFile;
 import io.lifeboat.repository.index.MasterIndex;
 import io.lifeboat.repository.lock.RepositoryLock;
+import io.lifeboat.repository.pack.BlobType;
+import io.lifeboat.repository.pack.PackHeader;
 import io.lifeboat.repository.snapshot.Snapshot;
 import io.lifeboat.repository.snapshot.SnapshotRef;
 import io.lifeboat.repository.snapshot.SnapshotCodec;
@@ -43,6 +45,8 @@ public final class Repository implements AutoCloseable {
     private static final byte[] SNAPSHOT_AAD = "lifeboat-snapshot-v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HOLD_AAD = "lifeboat-hold-v1".getBytes(StandardCharsets.US_ASCII);
 
+    /** Tree packs read whole: 32 MiB, two full packs or many small ones. */
+    private final TreePackCache treePacks = new TreePackCache(32L * 1024 * 1024);
     private final Storage storage;
     private final MasterKey masterKey;
     private final BlobCodec codec;
@@ -352,7 +356,30 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a tree, through {@link TreePackCache}: the first tree of a pack brings the whole pack.
+     * When the pack cannot be read whole or its header does not list the tree, the tree is read
+     * alone, so that damage is reported as {@link #readBlob} reports it.
+     */
     public Tree loadTree(BlobId id) {
+        BlobLocation loc = index().lookup(id).orElse(null);
+        if (loc != null && loc.type() == BlobType.TREE) {
+            java.util.Optional<TreePackCache.Slice> slice;
+            try {
+                slice = treePacks.get(loc.pack(), id, p -> storage.get(Handle.of(ObjectKind.DATA, p.hex())),
+                        whole -> PackHeader.read(codec, loc.pack(), whole));
+            } catch (LifeboatException e) {
+                slice = java.util.Optional.empty(); // read alone below, for the precise error
+            }
+            if (slice.isPresent()) {
+                TreePackCache.Slice s = slice.get();
+                try {
+                    return TreeCodec.decode(id, codec.decode(id, s.pack(), s.offset(), s.length()));
+                } catch (LifeboatException e) {
+                    throw new LifeboatException(e.code(), "pack " + loc.pack().hex() + ": " + e.getMessage(), e.hint(), e);
+                }
+            }
+        }
         return TreeCodec.decode(id, readBlob(id));
     }
 
