@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.core.error.ErrorCode;
+import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.core.source.Source;
 import io.lifeboat.engine.backup.Backup;
@@ -45,16 +47,24 @@ final class BackupPostgresCommand implements Callable<Integer> {
     @Option(names = "--wal-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "Physical: how long to wait for the backup's WAL to be archived before failing (default: ${DEFAULT-VALUE}).")
     String walTimeout;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "1", description = "Dump with N pg_dump processes at once, all in the same exported snapshot: a schema part plus up to N data parts over disjoint table sets balanced by size (default: ${DEFAULT-VALUE}: one stream). A table is never split. Restore the parts in parallel with 'restore --jobs'.")
+    int jobs = 1;
+
     BackupPostgresCommand(CliContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() {
+        if (jobs != 1 && (allDatabases || !"logical".equals(mode))) {
+            throw new LifeboatException(ErrorCode.USAGE, "--jobs applies to logical backups of one database",
+                    "drop --jobs, or back up the databases one by one with 'backup postgres --url …/DB --jobs N'");
+        }
         if (BackupPostgresPhysical.requested(mode, allDatabases)) {
             return new BackupPostgresPhysical(ctx, options, pg, tags, Durations.parse(walTimeout, "--wal-timeout")).run();
         }
-        PostgresSourceConfig config = pg.sourceConfig(ctx.env, allDatabases);
+        PostgresSourceConfig base = pg.sourceConfig(ctx.env, allDatabases);
+        PostgresSourceConfig config = new PostgresSourceConfig(base.connection(), base.password(), base.tools(), jobs);
         Source source = allDatabases ? new PostgresServerSource(config, Clock.systemUTC()) : new PostgresLogicalSource(config);
         ProgressListener progress = ctx.progress(options);
         BackupResult result;
@@ -83,6 +93,10 @@ final class BackupPostgresCommand implements Callable<Integer> {
             ctx.out.printf("  database %s on %s:%d (PostgreSQL %s): %d tables, %d rows, %s on disk%n", meta.database(),
                     meta.host(), meta.port(), meta.serverVersion(), meta.tables().size(), meta.totalRows(),
                     Sizes.human(meta.databaseSize()));
+        }
+        if (md.get("parts") instanceof List<?> parts) {
+            ctx.out.printf("  in %d parts (schema and %d data parts) by %s pg_dump processes%n", parts.size(),
+                    parts.size() - 1, md.get("jobs"));
         }
         ctx.out.printf("  dump: %s, added: %s (%s stored) in %d new blobs, %.1fs%n", Sizes.human(st.bytesRead()),
                 Sizes.human(st.bytesAdded()), Sizes.human(st.storedBytesAdded()), st.blobsAdded(),
