@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.progress.ProgressListener;
+import io.lifeboat.core.storage.RequestCounts;
 import io.lifeboat.core.source.Source;
 import io.lifeboat.engine.backup.Backup;
 import io.lifeboat.engine.backup.BackupOptions;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,17 +70,23 @@ final class BackupPostgresCommand implements Callable<Integer> {
         Source source = allDatabases ? new PostgresServerSource(config, Clock.systemUTC()) : new PostgresLogicalSource(config);
         ProgressListener progress = ctx.progress(options);
         BackupResult result;
+        Optional<RequestCounts> requests;
         try (Repository repo = ctx.open(options)) {
             result = new Backup(repo, ctx.version).run(source, new BackupOptions(tags, false, null), progress);
+            requests = repo.storage().requestCounts();
         } finally {
             CliContext.finishProgress(progress);
         }
-        render(result);
+        render(result, requests);
         return 0;
     }
 
-    private void render(BackupResult result) {
-        if (SnapshotJson.printedAsJson(ctx, options, result)) {
+    private void render(BackupResult result, Optional<RequestCounts> requests) {
+        result.staleLocks().forEach(l -> ctx.err.println("warning: " + l + " (remove with 'lifeboat unlock')"));
+        if (options.json) {
+            Map<String, Object> m = SnapshotJson.backup(result);
+            m.put("storage_requests", RequestsJson.of(requests));
+            Output.json(ctx.out, m);
             return;
         }
         SnapshotStats st = result.snapshot().stats();
@@ -101,5 +109,6 @@ final class BackupPostgresCommand implements Callable<Integer> {
         ctx.out.printf("  dump: %s, added: %s (%s stored) in %d new blobs, %.1fs%n", Sizes.human(st.bytesRead()),
                 Sizes.human(st.bytesAdded()), Sizes.human(st.storedBytesAdded()), st.blobsAdded(),
                 st.durationMillis() / 1000.0);
+        RequestsJson.line(requests).ifPresent(l -> ctx.out.println("  storage requests: " + l));
     }
 }
