@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.testkit.postgres.PgCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -154,6 +156,30 @@ class PostgresParallelIT {
         CliResult r = cli.run("backup", "postgres", "--url", pg.url(DB), "--all-databases", "--jobs", "2");
         r.assertExitCode(2);
         assertThat(r.stderr()).contains("--jobs", "hint:");
+    }
+
+    @Test
+    void aFailingPartKillsTheOthersAndCommitsNoSnapshot() throws Exception {
+        Path real = pg.bin().resolve("pg_dump");
+        Path bin = Files.createDirectories(tmp.resolve("failing-bin"));
+        Path script = bin.resolve("pg_dump");
+        Files.writeString(script, "#!/bin/sh\n"
+                + "for a in \"$@\"; do if [ \"$a\" = '--table=\"rag\".\"documents\"' ]; then\n"
+                + "  sleep 1; echo 'pg_dump: error: simulated failure of one part' >&2; exit 1; fi; done\n"
+                + "exec " + real + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        CliProcess own = CliProcess.forRepository(tmp.resolve("repo-failing"), "failing").withEnv("PGPASSWORD", pg.password());
+        own.run("init").assertSuccess();
+        CliResult r = own.run("backup", "postgres", "--url", pg.url(DB), "--jobs", "3", "--pg-bin", bin.toString());
+        r.assertExitCode(17);
+        assertThat(r.stderr()).contains("pg_dump (data-", "failed (exit code 1)", "simulated failure of one part", "hint:");
+        assertThat(own.run("snapshots", "--json").assertSuccess().json().size()).isZero();
+        long left = -1;
+        for (int i = 0; i < 50 && left != 0; i++) {
+            left = RagDatabase.count(pg, "postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump'");
+            Thread.sleep(100);
+        }
+        assertThat(left).as("no pg_dump is left running (their sessions end within 5 s)").isZero();
     }
 
     /**
