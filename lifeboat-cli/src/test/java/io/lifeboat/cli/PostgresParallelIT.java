@@ -49,6 +49,8 @@ class PostgresParallelIT {
     static void backUp() {
         pg = PgCluster.start();
         RagDatabase.create(pg, DB, 0.42, 300, 4, 64);
+        pg.execute(DB, "CREATE SCHEMA \"Odd.Schema\"", "CREATE TABLE \"Odd.Schema\".\"we\"\"ird*\" (x int)",
+                "INSERT INTO \"Odd.Schema\".\"we\"\"ird*\" SELECT generate_series(1, 77)");
         sourceChecksums = RagDatabase.checksums(pg, DB);
         cli = CliProcess.forRepository(tmp.resolve("repo"), "pg parallel").withEnv("PGPASSWORD", pg.password());
         cli.run("init").assertSuccess();
@@ -80,10 +82,11 @@ class PostgresParallelIT {
             p.path("tables").forEach(t -> tables.add(t.path("schema").asText() + "." + t.path("name").asText()));
             if (p.path("kind").asText().equals("data")) {
                 assertThat(p.path("node").asText()).matches("data-[123]\\.pgdump");
-                assertThat(p.path("tables")).hasSize(1);
+                assertThat(p.path("tables")).isNotEmpty();
             }
         }
-        assertThat(tables).containsExactlyInAnyOrder("rag.chunks", "rag.documents", "rag.document_tags");
+        assertThat(tables).containsExactlyInAnyOrder("rag.chunks", "rag.documents", "rag.document_tags",
+                "Odd.Schema.we\"ird*");
         assertThat(parts.get(1).path("tables").get(0).path("name").asText()).as("largest table first").isEqualTo("chunks");
         assertThat(bytes).isEqualTo(m.path("dump_bytes").asLong()).isEqualTo(parted.path("stats").path("bytes_read").asLong());
         CliResult ls = cli.run("ls", parted.path("id").asText()).assertSuccess();
@@ -101,6 +104,9 @@ class PostgresParallelIT {
         assertThat(r.path("mismatches").asLong()).isZero();
         assertThat(r.path("warnings")).isEmpty();
         assertThat(r.path("notes")).isEmpty();
+        assertThat(r.path("tables")).hasSize(4);
+        assertThat(RagDatabase.count(pg, "rag_copy", "SELECT sum(x) FROM \"Odd.Schema\".\"we\"\"ird*\""))
+                .as("a table whose names hold '.', '\"' and '*' is matched exactly by its part").isEqualTo(77 * 78 / 2);
         assertThat(RagDatabase.checksums(pg, "rag_copy")).isEqualTo(sourceChecksums);
         assertThat(sourceChecksums.get("foreign keys")).contains("document_id");
     }
