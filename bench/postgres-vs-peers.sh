@@ -46,21 +46,25 @@ secs() { echo "$2 - $1" | bc; }
 size() { du -sb "$1" | cut -f1; }
 dump() { "$bin/pg_dump" -d rag "$@"; }
 
+log() { printf '  day %s: %-26s %8.1fs %14s bytes\n' "$1" "$2" "$3" "${4:--}"; }
 run_day() { # day
   local d=$1 s
-  s=$(now); dump -Fc -Z0 > /dev/null; t_z0[$d]=$(secs "$s" "$(now)")
+  s=$(now); dump -Fc -Z0 > /dev/null; t_z0[$d]=$(secs "$s" "$(now)"); log "$d" "pg_dump -Fc -Z0 >/dev/null" "${t_z0[$d]}"
   s=$(now); dump -Fc -Z9 > "$work/z9-$d.dump"; t_z9[$d]=$(secs "$s" "$(now)"); b_z9[$d]=$(size "$work/z9-$d.dump")
+  log "$d" "pg_dump -Fc -Z9" "${t_z9[$d]}" "${b_z9[$d]}"
   s=$(now); dump | gzip -9 > "$work/plain-$d.sql.gz"; t_gz[$d]=$(secs "$s" "$(now)"); b_gz[$d]=$(size "$work/plain-$d.sql.gz")
+  log "$d" "pg_dump | gzip -9" "${t_gz[$d]}" "${b_gz[$d]}"
   s=$(now); dump -Fc -Z0 | zstd -q -3 > "$work/z0-$d.dump.zst"; t_zs[$d]=$(secs "$s" "$(now)"); b_zs[$d]=$(size "$work/z0-$d.dump.zst")
+  log "$d" "pg_dump -Fc -Z0 | zstd" "${t_zs[$d]}" "${b_zs[$d]}"
   local before; before=$(size "$work/restic")
   s=$(now); dump -Fc -Z0 | restic backup --repo "$work/restic" --stdin --stdin-filename rag.dump -q >/dev/null; t_rs[$d]=$(secs "$s" "$(now)")
-  b_rs[$d]=$(( $(size "$work/restic") - before ))
+  b_rs[$d]=$(( $(size "$work/restic") - before )); log "$d" "restic backup --stdin" "${t_rs[$d]}" "${b_rs[$d]}"
   before=$(size "$work/lb")
   s=$(now); "$here/lifeboat" backup postgres --repo "$work/lb" --url "postgresql://postgres@127.0.0.1:$port/rag" >/dev/null; t_lb[$d]=$(secs "$s" "$(now)")
-  b_lb[$d]=$(( $(size "$work/lb") - before ))
+  b_lb[$d]=$(( $(size "$work/lb") - before )); log "$d" "lifeboat backup postgres" "${t_lb[$d]}" "${b_lb[$d]}"
   before=$(size "$work/lb2")
   s=$(now); "$here/lifeboat" backup postgres --repo "$work/lb2" --jobs 2 --url "postgresql://postgres@127.0.0.1:$port/rag" >/dev/null; t_lj[$d]=$(secs "$s" "$(now)")
-  b_lj[$d]=$(( $(size "$work/lb2") - before ))
+  b_lj[$d]=$(( $(size "$work/lb2") - before )); log "$d" "lifeboat ... --jobs 2" "${t_lj[$d]}" "${b_lj[$d]}"
 }
 declare -A t_z0 t_z9 t_gz t_zs t_rs t_lb t_lj b_z9 b_gz b_zs b_rs b_lb b_lj
 echo "day 1 backups…"; run_day 1
@@ -73,14 +77,14 @@ echo "restores…"
 restore_time() { # name command…
   psql -d postgres -c "DROP DATABASE IF EXISTS r" -c "CREATE DATABASE r"; local s; s=$(now); "$@"; secs "$s" "$(now)"
 }
-r_z9=$(restore_time "$bin/pg_restore" -d r "$work/z9-2.dump")
-r_gz=$(restore_time sh -c "gunzip -c '$work/plain-2.sql.gz' | '$bin/psql' -X -q -d r >/dev/null")
-r_zs=$(restore_time sh -c "zstd -dc '$work/z0-2.dump.zst' | '$bin/pg_restore' -d r")
-r_rs=$(restore_time sh -c "restic dump --repo '$work/restic' latest /rag.dump | '$bin/pg_restore' -d r")
+r_z9=$(restore_time "$bin/pg_restore" -d r "$work/z9-2.dump"); echo "  restore pg_dump -Fc -Z9: ${r_z9}s"
+r_gz=$(restore_time sh -c "gunzip -c '$work/plain-2.sql.gz' | '$bin/psql' -X -q -d r >/dev/null"); echo "  restore gzip: ${r_gz}s"
+r_zs=$(restore_time sh -c "zstd -dc '$work/z0-2.dump.zst' | '$bin/pg_restore' -d r"); echo "  restore zstd: ${r_zs}s"
+r_rs=$(restore_time sh -c "restic dump --repo '$work/restic' latest /rag.dump | '$bin/pg_restore' -d r"); echo "  restore restic: ${r_rs}s"
 psql -d postgres -c "DROP DATABASE IF EXISTS r"
-s=$(now); "$here/lifeboat" restore latest --repo "$work/lb" --url "postgresql://postgres@127.0.0.1:$port/postgres" --target-db r >/dev/null; r_lb=$(secs "$s" "$(now)")
+s=$(now); "$here/lifeboat" restore latest --repo "$work/lb" --url "postgresql://postgres@127.0.0.1:$port/postgres" --target-db r >/dev/null; r_lb=$(secs "$s" "$(now)"); echo "  restore lifeboat: ${r_lb}s"
 psql -d postgres -c "DROP DATABASE IF EXISTS r"
-s=$(now); "$here/lifeboat" restore latest --repo "$work/lb2" --jobs 2 --url "postgresql://postgres@127.0.0.1:$port/postgres" --target-db r >/dev/null; r_lj=$(secs "$s" "$(now)")
+s=$(now); "$here/lifeboat" restore latest --repo "$work/lb2" --jobs 2 --url "postgresql://postgres@127.0.0.1:$port/postgres" --target-db r >/dev/null; r_lj=$(secs "$s" "$(now)"); echo "  restore lifeboat --jobs 2: ${r_lj}s"
 
 mib() { echo "scale=1; $1 / 1048576" | bc; }
 printf '\n%s cores, database %s MiB on disk, dump (-Fc -Z0) in %.1fs\n' "$(nproc)" "$((dbsize / 1048576))" "${t_z0[1]}"
