@@ -45,7 +45,7 @@ final class PgRestoreRunner {
      *
      * @param label names the stream in warnings and errors ({@code null} for a dump in one stream)
      * @param warnings receives pg_restore's errors (synchronized on)
-     * @return the bytes fed to pg_restore
+     * @return the bytes fed to pg_restore (0 when it stopped reading before the end: its exit code tells why)
      */
     long run(Node dump, RestoreReader reader, List<String> args, boolean clean, String label, List<String> warnings) {
         List<String> cmd = new ArrayList<>(List.of(tools.program("pg_restore").toString(), "--format=custom",
@@ -93,7 +93,7 @@ final class PgRestoreRunner {
             done.complete(in.transferTo(out));
         } catch (IOException e) {
             // pg_restore stopped reading (it exited); its exit code and messages tell why.
-            done.complete(-1L);
+            done.complete(0L);
         } catch (RuntimeException e) {
             p.destroyForcibly();
             done.completeExceptionally(e);
