@@ -50,7 +50,9 @@ class PostgresParallelIT {
         pg = PgCluster.start();
         RagDatabase.create(pg, DB, 0.42, 300, 4, 64);
         pg.execute(DB, "CREATE SCHEMA \"Odd.Schema\"", "CREATE TABLE \"Odd.Schema\".\"we\"\"ird*\" (x int)",
-                "INSERT INTO \"Odd.Schema\".\"we\"\"ird*\" SELECT generate_series(1, 77)");
+                "INSERT INTO \"Odd.Schema\".\"we\"\"ird*\" SELECT generate_series(1, 77)",
+                "CREATE INDEX documents_created ON rag.documents (created_at)",
+                "CREATE INDEX chunks_tokens ON rag.chunks (tokens) WHERE tokens > 100");
         sourceChecksums = RagDatabase.checksums(pg, DB);
         cli = CliProcess.forRepository(tmp.resolve("repo"), "pg parallel").withEnv("PGPASSWORD", pg.password());
         cli.run("init").assertSuccess();

@@ -87,6 +87,42 @@ final class PgRestoreRunner {
         return bytes;
     }
 
+    /**
+     * The table of contents of a dump stream ({@code pg_restore --list}), one entry per line as
+     * {@code --use-list} reads them; comment lines (starting with {@code ;}) left out.
+     */
+    List<String> list(Node dump, RestoreReader reader) {
+        List<String> cmd = List.of(tools.program("pg_restore").toString(), "--format=custom", "--list");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        env.apply(pb.environment(), config.database());
+        Process p = ChildProcess.start(pb);
+        StderrTail err = StderrTail.of(p);
+        CompletableFuture<String> out = new CompletableFuture<>();
+        Thread.ofVirtual().name("pg_restore-list").start(() -> {
+            try (InputStream in = p.getInputStream()) {
+                out.complete(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        CompletableFuture<Long> feeding = new CompletableFuture<>();
+        Thread.ofVirtual().name("feed-pg_restore-list").start(() -> feed(dump, reader, p, feeding));
+        int rc = await(p, "pg_restore --list");
+        fed(feeding, p, "pg_restore --list");
+        if (rc != 0) {
+            throw PgErrors.ofChild("pg_restore --list", rc, err.lines(), target);
+        }
+        try {
+            return out.get(1, TimeUnit.MINUTES).lines().filter(l -> !l.isBlank() && !l.startsWith(";")).toList();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LifeboatException(ErrorCode.SOURCE_ERROR, "reading the table of contents of " + dump.name()
+                    + " failed: " + e, "run the restore again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while listing " + dump.name(), null, e);
+        }
+    }
+
     private void feed(Node dump, RestoreReader reader, Process p, CompletableFuture<Long> done) {
         try (InputStream in = new ProgressStream(reader.openContent(dump.content()), reader.progress(), "restore",
                 config.database(), progress); OutputStream out = p.getOutputStream()) {
