@@ -39,7 +39,8 @@
  * streamed into the sink at once. A table is never split. Restore
  * ({@link io.lifeboat.source.postgres.PartsRestore}): the schema part's pre-data and data
  * sections, then the data parts with {@code jobs} {@code pg_restore --data-only} at once, then
- * post-data, each fed from the repository. A dump in one stream restores with one pg_restore.
+ * post-data (plain indexes {@code jobs} at a time, then the rest), each fed from the repository. A
+ * dump in one stream restores with one pg_restore.
  *
  * <p><b>Chunk sizes</b> ({@link io.lifeboat.source.postgres.PostgresLogicalSource#DUMP_CHUNKING}):
  * 4 KiB / 16 KiB / 128 KiB (min / average / max), smaller than the generic
