@@ -34,9 +34,12 @@ final class PostgresRestoreOptions {
     @Option(names = "--no-owner", description = "PostgreSQL: do not restore object ownership (when the original roles do not exist).")
     boolean noOwner;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "1", description = "PostgreSQL: restore the data parts of a snapshot taken with 'backup postgres --jobs' with N pg_restore processes at once (default: ${DEFAULT-VALUE}). A snapshot taken without --jobs is one stream and restores with one pg_restore.")
+    int jobs = 1;
+
     /** Whether any PostgreSQL option was given. */
     boolean requested() {
-        return targetDb != null || sourceDb != null || allDatabases || clean || dryRun || !tables.isEmpty() || !schemas.isEmpty() || noOwner
+        return targetDb != null || sourceDb != null || allDatabases || clean || dryRun || !tables.isEmpty() || !schemas.isEmpty() || noOwner || jobs != 1
                 || connection.given().any() || connection.passwordFile != null || connection.pgBin != null;
     }
 }

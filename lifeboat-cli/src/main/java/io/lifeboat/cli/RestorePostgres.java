@@ -8,6 +8,7 @@ import io.lifeboat.engine.restore.Restore;
 import io.lifeboat.engine.restore.RestoreResult;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.snapshot.Snapshot;
+import io.lifeboat.source.postgres.DumpLayout;
 import io.lifeboat.source.postgres.DumpMetadata;
 import io.lifeboat.source.postgres.PgConnectionConfig;
 import io.lifeboat.source.postgres.PostgresLogicalSource;
@@ -53,12 +54,13 @@ final class RestorePostgres {
     int run(Repository repo, Snapshot snapshot) {
         boolean server = Boolean.TRUE.equals(snapshot.metadata().get(PostgresServerSource.ALL_DATABASES));
         List<DumpMetadata> recorded = recorded(snapshot, server);
+        DumpLayout layout = server ? DumpLayout.SINGLE : DumpLayout.fromMap(snapshot.metadata());
         List<PostgresRestoreTarget> targets = new ArrayList<>();
         List<PostgresRestoreTarget> checks = new ArrayList<>();
         for (DumpMetadata rec : recorded) {
-            PostgresRestoreConfig c = config(rec, server, recorded.size() > 1, pg.dryRun);
+            PostgresRestoreConfig c = config(rec, layout, server, recorded.size() > 1, pg.dryRun);
             targets.add(new PostgresRestoreTarget(c));
-            checks.add(new PostgresRestoreTarget(config(rec, server, recorded.size() > 1, true)));
+            checks.add(new PostgresRestoreTarget(config(rec, layout, server, recorded.size() > 1, true)));
         }
         ProgressListener progress = ctx.progress(options);
         Restored[] restored = new Restored[1];
@@ -118,7 +120,8 @@ final class RestorePostgres {
                         + snapshot.id().shortHex(), "the snapshot holds: " + String.join(", ", names)));
     }
 
-    private PostgresRestoreConfig config(DumpMetadata rec, boolean server, boolean several, boolean dryRun) {
+    private PostgresRestoreConfig config(DumpMetadata rec, DumpLayout layout, boolean server, boolean several,
+            boolean dryRun) {
         PgConnectionConfig.Given given = pg.connection.given();
         PgConnectionConfig target = given.any() ? PgConnectionConfig.resolve(given, ctx.env)
                 : PgConnectionConfig.resolve(new PgConnectionConfig.Given(null, rec.host(), rec.port(), rec.user(),
@@ -127,7 +130,8 @@ final class RestorePostgres {
                 : pg.targetDb != null ? pg.targetDb : given.namedDatabase().orElse(rec.database());
         return new PostgresRestoreConfig(target.withDatabase(MAINTENANCE_DB),
                 pg.connection.password(target.withDatabase(database), ctx.env), database, pg.clean, dryRun,
-                pg.tables, pg.schemas, pg.noOwner, pg.connection.tools(ctx.env), rec, server ? rec.database() : null);
+                pg.tables, pg.schemas, pg.noOwner, pg.connection.tools(ctx.env), rec, server ? rec.database() : null,
+                layout, pg.jobs);
     }
 
     private void render(RestoreResult result, Restored restored, boolean server) {
@@ -150,6 +154,7 @@ final class RestorePostgres {
             Output.json(ctx.out, m);
             return;
         }
+        restored.databases().forEach(d -> d.notes().forEach(n -> ctx.err.println("note: " + n)));
         restored.warnings().forEach(w -> ctx.err.println("warning: " + w));
         if (server && pg.allDatabases) {
             ctx.out.printf("%s the globals (roles, tablespaces) of snapshot %s%n", pg.dryRun ? "would apply" : "applied",
@@ -188,7 +193,10 @@ final class RestorePostgres {
         m.put("mismatches", r.mismatches());
         m.put("bytes_read", r.bytesRead());
         m.put("client_version", r.clientVersion());
+        m.put("data_parts", r.dataParts());
+        m.put("jobs", r.jobs());
         m.put("duration_ms", result.durationMillis());
+        m.put("notes", r.notes());
         m.put("warnings", r.warnings());
         return m;
     }
@@ -200,11 +208,17 @@ final class RestorePostgres {
                     r.created() ? "create" : r.clean() ? "clean and restore into" : "restore into", r.database(),
                     r.server(), r.tables().size(), recordedRows, result.snapshot().id().shortHex());
             r.tables().forEach(t -> ctx.out.printf("  %s.%s: %d rows%n", t.schema(), t.name(), t.recorded()));
+            if (r.dataParts() > 0) {
+                ctx.out.printf("  the dump is in %d data parts: %d pg_restore at a time%n", r.dataParts(), r.jobs());
+            }
             return;
         }
         ctx.out.printf("restored snapshot %s into database %s on %s%s: %d table(s), %d rows, %s read in %.1fs%n",
                 result.snapshot().id().shortHex(), r.database(), r.server(), r.created() ? " (created)" : "",
                 r.tables().size(), r.rowsRestored(), Sizes.human(r.bytesRead()), result.durationMillis() / 1000.0);
+        if (r.dataParts() > 0) {
+            ctx.out.printf("  %d data parts, %d pg_restore at a time%n", r.dataParts(), r.jobs());
+        }
         if (r.mismatches() == 0) {
             ctx.out.printf("row counts equal the backup's for all %d table(s)%n", r.tables().size());
         } else {

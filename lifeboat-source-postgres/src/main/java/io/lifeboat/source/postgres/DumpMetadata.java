@@ -42,6 +42,8 @@ public record DumpMetadata(
 
     /** The dump format: custom, uncompressed (see the package documentation for why). */
     public static final String FORMAT = "pg_dump custom (-Fc -Z0)";
+    /** The format of a dump in parts ({@code --jobs}): one custom-format stream per part ({@link DumpLayout}). */
+    public static final String FORMAT_PARTS = "pg_dump custom (-Fc -Z0), schema and data parts";
 
     public record Extension(String name, String version, String schema) {}
 

@@ -141,6 +141,32 @@ final class PgSession implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The on-disk size ({@code pg_table_size}: heap, TOAST, free space map) of every table that
+     * {@link #tables} lists, in the same order; what a parallel dump balances its parts by.
+     */
+    List<TablePartition.SizedTable> tableSizes(List<TableCount> tables) {
+        List<TablePartition.SizedTable> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("""
+                SELECT pg_table_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = ? AND c.relname = ?""")) {
+            for (TableCount t : tables) {
+                ps.setString(1, t.schema());
+                ps.setString(2, t.name());
+                long bytes = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        bytes = rs.getLong(1);
+                    }
+                }
+                out.add(new TablePartition.SizedTable(new DumpLayout.TableRef(t.schema(), t.name()), bytes));
+            }
+        } catch (SQLException e) {
+            throw PgErrors.of(e, config, "reading table sizes");
+        }
+        return out;
+    }
+
     /** Exact row count of one table (only that table, not its inheritance children). */
     long countRows(String schema, String name) {
         try (Statement st = conn.createStatement();
@@ -165,6 +191,41 @@ final class PgSession implements AutoCloseable {
         } catch (SQLException e) {
             throw PgErrors.of(e, config, "looking up table " + schema + "." + name);
         }
+    }
+
+    /**
+     * Drops the foreign keys defined on these tables, where they exist. A restore in parts with
+     * {@code clean} does this first: it drops and re-creates the tables before their foreign keys
+     * (which come back with the post-data section), and a table that another one still references
+     * cannot be dropped.
+     *
+     * @return the constraints dropped, as {@code schema.table.constraint}
+     */
+    List<String> dropForeignKeys(List<DumpLayout.TableRef> tables) {
+        List<String> dropped = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("""
+                SELECT con.conname FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE con.contype = 'f' AND n.nspname = ? AND c.relname = ? ORDER BY 1""");
+                Statement st = conn.createStatement()) {
+            for (DumpLayout.TableRef t : tables) {
+                ps.setString(1, t.schema());
+                ps.setString(2, t.name());
+                List<String> names = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+                for (String name : names) {
+                    st.execute("ALTER TABLE " + t.pattern() + " DROP CONSTRAINT IF EXISTS " + ident(name));
+                    dropped.add(t.qualified() + "." + name);
+                }
+            }
+        } catch (SQLException e) {
+            throw PgErrors.of(e, config, "dropping the foreign keys of the tables to restore");
+        }
+        return dropped;
     }
 
     /** The databases a server backup dumps: those that accept connections, templates excluded. */

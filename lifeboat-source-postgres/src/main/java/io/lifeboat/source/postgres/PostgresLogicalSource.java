@@ -10,6 +10,7 @@ import io.lifeboat.core.source.StoredContent;
 import io.lifeboat.core.tree.Node;
 import io.lifeboat.core.tree.Tree;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +18,8 @@ import java.util.Optional;
 /**
  * Logical backup of one database: pg_dump in an exported snapshot, streamed into the repository,
  * with exact row counts taken in the same snapshot (see the package documentation for the steps
- * and the choice of format and chunk sizes). Thread safe: each {@link #backup} call has its own
+ * and the choice of format and chunk sizes). With {@code jobs} above 1 the tree holds a schema
+ * part and data parts instead of one stream ({@link DumpLayout}). Thread safe: each {@link #backup} call has its own
  * connection and child process.
  */
 public final class PostgresLogicalSource implements Source {
@@ -65,9 +67,12 @@ public final class PostgresLogicalSource implements Source {
     @Override
     public BackupOutcome backup(BackupSink sink, Optional<BlobId> parentRoot) {
         DatabaseDump.Result dumped = DatabaseDump.run(config, sink);
-        StoredContent content = dumped.content();
-        Node node = Node.stream(DUMP_NODE, content.size(), clock.instant(), content.blobs());
-        BlobId root = sink.storeTree(new Tree(List.of(node)));
-        return new BackupOutcome(root, 1, 0, content.size(), 0, dumped.metadata().toMap(), List.of());
+        List<Node> nodes = new ArrayList<>();
+        for (DatabaseDump.Stream s : dumped.streams()) {
+            StoredContent content = s.content();
+            nodes.add(Node.stream(s.node(), content.size(), clock.instant(), content.blobs()));
+        }
+        BlobId root = sink.storeTree(new Tree(nodes));
+        return new BackupOutcome(root, nodes.size(), 0, dumped.size(), 0, dumped.metadataMap(), List.of());
     }
 }

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param recorded what the backup recorded: row counts to verify, encoding and locale for the new database
  * @param sourceDatabase in a server snapshot ({@link PostgresServerSource}), the database whose dump to
  *     restore; {@code null} for a one-database snapshot
+ * @param layout how the dump is stored: one stream, or a schema part and data parts ({@code backup --jobs})
+ * @param jobs how many data parts to restore at once (one pg_restore each); a dump in one stream
+ *     restores with one pg_restore whatever this is
  */
 public record PostgresRestoreConfig(
         PgConnectionConfig server,
@@ -31,7 +34,9 @@ public record PostgresRestoreConfig(
         boolean noOwner,
         ClientTools.Config tools,
         DumpMetadata recorded,
-        String sourceDatabase) {
+        String sourceDatabase,
+        DumpLayout layout,
+        int jobs) {
 
     public PostgresRestoreConfig {
         Objects.requireNonNull(server, "server");
@@ -40,6 +45,11 @@ public record PostgresRestoreConfig(
         Objects.requireNonNull(recorded, "recorded");
         if (database.isEmpty()) {
             throw PgConnectionConfig.usage("empty target database name", "pass --target-db NAME");
+        }
+        Objects.requireNonNull(layout, "layout");
+        if (jobs < 1 || jobs > PostgresSourceConfig.MAX_JOBS) {
+            throw PgConnectionConfig.usage("--jobs must be between 1 and " + PostgresSourceConfig.MAX_JOBS + ", not "
+                    + jobs, "pick about the number of CPU cores the target server can spare");
         }
         tables = List.copyOf(tables);
         schemas = List.copyOf(schemas);

@@ -14,23 +14,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Restores a logical backup with pg_restore, fed from the repository on its stdin (no copy of
  * the dump on disk), into a new database or, with {@code clean}, an existing one; then counts
  * the rows of every restored table and compares them with the counts recorded at backup time.
+ * A dump in parts ({@link DumpLayout}) restores in phases, its data parts in parallel
+ * ({@link PartsRestore}).
  * A non-empty database is never written without {@code clean}. Thread safe: each call has its
  * own connections and child.
  */
 public final class PostgresRestoreTarget implements RestoreTarget {
-    private static final long RESTORE_HOURS = 48;
     private final PostgresRestoreConfig config;
 
     public PostgresRestoreTarget(PostgresRestoreConfig config) {
@@ -45,11 +43,20 @@ public final class PostgresRestoreTarget implements RestoreTarget {
 
     /** {@link #restore}, with the per-table details. */
     public PostgresRestoreReport restoreDatabase(BlobId root, RestoreReader reader) {
-        Node dump = dumpNode(root, reader);
+        DumpLayout layout = config.layout();
+        Tree tree = layout.single() ? null : reader.loadTree(root);
+        Node dump = layout.single() ? dumpNode(root, reader) : null;
         PgConnectionConfig server = config.server();
         PgConnectionConfig target = server.withDatabase(config.database());
         ClientTools tools;
         boolean exists;
+        List<String> notes = new ArrayList<>();
+        if (layout.single() && config.jobs() > 1) {
+            notes.add("snapshot taken without --jobs: its dump is one stream, restored by one pg_restore; back up with "
+                    + "--jobs N to restore in parallel");
+        }
+        int dataParts = layout.dataParts().size();
+        int jobs = layout.single() ? 1 : Math.max(1, Math.min(config.jobs(), dataParts));
         try (PgSession admin = PgSession.connect(server, config.password(), "connecting to the restore server")) {
             int serverMajor = admin.facts().serverMajor();
             tools = ClientTools.forServer(config.tools(), Math.max(serverMajor, config.recorded().clientMajor()), "pg_restore");
@@ -59,18 +66,23 @@ public final class PostgresRestoreTarget implements RestoreTarget {
             }
             if (config.dryRun()) {
                 return new PostgresRestoreReport(server.hostPort(), config.database(), !exists, config.clean(), true,
-                        planned(), 0, tools.version(), List.of());
+                        planned(), 0, tools.version(), dataParts, jobs, notes, List.of());
             }
             if (!exists) {
                 DumpMetadata rec = config.recorded();
                 admin.createDatabase(config.database(), rec.encoding(), rec.collation(), rec.ctype());
             }
         }
-        List<String> warnings = new ArrayList<>();
-        long bytes = runPgRestore(tools, dump, reader, target, warnings);
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        long bytes;
+        try (ClientEnvironment env = ClientEnvironment.create(target, config.password())) {
+            PgRestoreRunner runner = new PgRestoreRunner(tools, config, target, env);
+            bytes = layout.single() ? runner.run(dump, reader, List.of(), config.clean(), null, warnings)
+                    : new PartsRestore(config, runner, target, jobs).run(tree, root, reader, warnings);
+        }
         List<TableCheck> checks = verify(target, warnings);
         return new PostgresRestoreReport(server.hostPort(), config.database(), !exists, config.clean(), false, checks,
-                bytes, tools.version(), warnings);
+                bytes, tools.version(), dataParts, jobs, notes, warnings);
     }
 
     private Node dumpNode(BlobId root, RestoreReader reader) {
@@ -117,7 +129,7 @@ public final class PostgresRestoreTarget implements RestoreTarget {
                     // psql stopped reading (it exited); its exit code and messages tell why.
                 }
             });
-            int rc = await(p);
+            int rc = PgRestoreRunner.await(p, "psql (globals)");
             List<String> warnings = err.lines().stream()
                     .map(l -> config.password() == null ? l : config.password().scrub(l))
                     .filter(l -> l.contains("ERROR") && !l.contains("already exists")).limit(20).toList();
@@ -174,90 +186,6 @@ public final class PostgresRestoreTarget implements RestoreTarget {
     private List<TableCheck> planned() {
         return config.recorded().tables().stream().filter(config::selects)
                 .map(t -> new TableCheck(t.schema(), t.name(), t.rows(), -1)).toList();
-    }
-
-    private long runPgRestore(ClientTools tools, Node dump, RestoreReader reader, PgConnectionConfig target,
-            List<String> warnings) {
-        List<String> cmd = new ArrayList<>(List.of(tools.program("pg_restore").toString(), "--format=custom",
-                "--no-password", "--dbname=" + PgConnectionConfig.dbnameConninfo(config.database())));
-        if (config.clean()) {
-            cmd.add("--clean");
-            cmd.add("--if-exists");
-        }
-        if (config.noOwner()) {
-            cmd.add("--no-owner");
-        }
-        config.schemas().forEach(s -> cmd.add("--schema=" + s));
-        config.tables().forEach(t -> cmd.add("--table=" + t));
-        try (ClientEnvironment env = ClientEnvironment.create(target, config.password())) {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            env.apply(pb.environment(), config.database());
-            Process p = ChildProcess.start(pb);
-            StderrTail err = StderrTail.of(p);
-            CompletableFuture<Long> feeding = new CompletableFuture<>();
-            Thread.ofVirtual().name("feed-pg_restore").start(() -> feed(dump, reader, p, feeding));
-            int rc = await(p);
-            long bytes = fed(feeding, p);
-            List<String> lines = err.lines().stream()
-                    .map(l -> config.password() == null ? l : config.password().scrub(l)).toList();
-            if (rc != 0) {
-                List<String> errors = lines.stream().filter(l -> l.contains("error")).toList();
-                if (errors.isEmpty()) {
-                    throw PgErrors.ofChild("pg_restore", rc, lines, target);
-                }
-                errors.stream().limit(20).forEach(l -> warnings.add(l));
-                if (errors.size() > 20) {
-                    warnings.add("… and " + (errors.size() - 20) + " more pg_restore errors");
-                }
-            }
-            return bytes;
-        }
-    }
-
-    private static void feed(Node dump, RestoreReader reader, Process p, CompletableFuture<Long> done) {
-        try (InputStream in = new ProgressStream(reader.openContent(dump.content()), reader.progress(), "restore",
-                dump.name()); OutputStream out = p.getOutputStream()) {
-            done.complete(in.transferTo(out));
-        } catch (IOException e) {
-            // pg_restore stopped reading (it exited); its exit code and messages tell why.
-            done.complete(-1L);
-        } catch (RuntimeException e) {
-            p.destroyForcibly();
-            done.completeExceptionally(e);
-        }
-    }
-
-    private static long fed(CompletableFuture<Long> feeding, Process p) {
-        try {
-            return feeding.get(1, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof LifeboatException le) {
-                throw le;
-            }
-            throw new LifeboatException(ErrorCode.INTERNAL, "feeding pg_restore failed: " + e.getCause(), null, e.getCause());
-        } catch (TimeoutException e) {
-            p.destroyForcibly();
-            throw new LifeboatException(ErrorCode.SOURCE_ERROR, "pg_restore exited but its input did not end",
-                    "run the restore again", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while restoring", null, e);
-        }
-    }
-
-    private static int await(Process p) {
-        try {
-            if (!p.waitFor(RESTORE_HOURS, TimeUnit.HOURS)) {
-                p.destroyForcibly();
-                throw new LifeboatException(ErrorCode.SOURCE_ERROR, "pg_restore did not finish within " + RESTORE_HOURS
-                        + " hours; killed it", "see the server log");
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while pg_restore ran", null, e);
-        }
     }
 
     /** Counts the rows of every selected recorded table in the restored database. */

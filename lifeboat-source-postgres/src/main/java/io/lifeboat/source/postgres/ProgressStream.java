@@ -5,21 +5,31 @@ import io.lifeboat.core.progress.ProgressListener;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts the bytes read through it and reports them every 256 KiB (the listener throttles drawing). */
+/**
+ * Counts the bytes read through it and reports them every 256 KiB (the listener throttles drawing).
+ * Streams read concurrently (the parts of a parallel dump or restore) may share one total, so the
+ * progress shown is of the whole dump.
+ */
 final class ProgressStream extends FilterInputStream {
     private static final long EVERY = 256 * 1024;
     private final ProgressListener listener;
     private final String phase;
     private final String current;
+    private final AtomicLong total;
     private long bytes;
-    private long lastReported;
 
     ProgressStream(InputStream in, ProgressListener listener, String phase, String current) {
+        this(in, listener, phase, current, new AtomicLong());
+    }
+
+    ProgressStream(InputStream in, ProgressListener listener, String phase, String current, AtomicLong total) {
         super(in);
         this.listener = listener;
         this.phase = phase;
         this.current = current;
+        this.total = total;
     }
 
     long bytes() {
@@ -46,9 +56,9 @@ final class ProgressStream extends FilterInputStream {
 
     private void advance(long n) {
         bytes += n;
-        if (bytes - lastReported >= EVERY) {
-            lastReported = bytes;
-            listener.onProgress(new Progress(phase, 0, -1, bytes, -1, current));
+        long after = total.addAndGet(n);
+        if (after / EVERY != (after - n) / EVERY) {
+            listener.onProgress(new Progress(phase, 0, -1, after, -1, current));
         }
     }
 }

@@ -29,8 +29,18 @@
  * small, content-independent frames, so a row appended or updated changes only the chunks around
  * it. Custom format goes to a pipe (no temporary copy) and pg_restore reads it back from a pipe;
  * the directory format would deduplicate about as well but needs a directory of files on disk at
- * both ends. The price: without a seekable archive, pg_restore cannot run in parallel
- * ({@code --jobs}); that needs the directory format and is not implemented yet.
+ * both ends. The price: without a seekable archive, pg_restore's own {@code -j} cannot run.
+ *
+ * <p><b>Parallel dumps</b> ({@code jobs} &gt; 1, {@link io.lifeboat.source.postgres.DumpLayout}):
+ * still one exported snapshot, but several pg_dump processes adopt it: a schema part
+ * ({@code --exclude-table-data} of every table: pre-data, post-data, sequence values, large
+ * objects) and up to {@code jobs} data parts ({@code --data-only --table …}) over disjoint table
+ * sets balanced by {@code pg_table_size} ({@link io.lifeboat.source.postgres.TablePartition}), all
+ * streamed into the sink at once. A table is never split. Restore
+ * ({@link io.lifeboat.source.postgres.PartsRestore}): the schema part's pre-data and data
+ * sections, then the data parts with {@code jobs} {@code pg_restore --data-only} at once, then
+ * post-data (plain indexes {@code jobs} at a time, then the rest), each fed from the repository. A
+ * dump in one stream restores with one pg_restore.
  *
  * <p><b>Chunk sizes</b> ({@link io.lifeboat.source.postgres.PostgresLogicalSource#DUMP_CHUNKING}):
  * 4 KiB / 16 KiB / 128 KiB (min / average / max), smaller than the generic
