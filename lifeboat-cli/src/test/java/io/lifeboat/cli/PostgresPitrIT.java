@@ -231,17 +231,166 @@ class PostgresPitrIT {
         assertThat(missing.stdout()).isEmpty();
     }
 
-    /** Last: it breaks the archive (segments dropped by /bin/true). */
+    /** A WAL object deleted from storage: check fails naming it, in text and JSON, and passes once it is back. */
     @Test
     @Order(7)
+    void checkFailsNamingAMissingWalSegment() throws Exception {
+        JsonNode ok = lifeboat("check", "--json").assertSuccess().json();
+        assertThat(ok.path("ok").asBoolean()).isTrue();
+        assertThat(ok.path("wal_files").asInt()).isGreaterThan(3);
+        String oldestStart = "~";
+        for (JsonNode s : lifeboat("snapshots", "--json").assertSuccess().json()) {
+            String start = s.path("metadata").path("start_wal_file").asText();
+            oldestStart = start.compareTo(oldestStart) < 0 ? start : oldestStart;
+        }
+        String from = oldestStart;
+        List<Path> segments = walObjects().stream().filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}"))
+                .filter(p -> p.getFileName().toString().compareTo(from) > 0).toList();
+        assertThat(segments).hasSizeGreaterThan(2);
+        Path victim = segments.get(0);
+        String name = victim.getFileName().toString();
+        Path aside = work.resolve(name + ".aside");
+        Files.move(victim, aside);
+        try {
+            CliResult text = lifeboat("check").assertExitCode(14);
+            assertThat(text.stdout()).contains("damaged: wal/").contains("WAL segment " + name + " is missing");
+            assertThat(text.stderr()).contains("hint: ").contains("wal push").contains("new base backup");
+            JsonNode json = lifeboat("check", "--json").assertExitCode(14).json();
+            assertThat(json.path("ok").asBoolean()).isFalse();
+            assertThat(json.path("problems")).singleElement().satisfies(p -> {
+                assertThat(p.path("object").asText()).isEqualTo(repo.relativize(victim).toString());
+                assertThat(p.path("message").asText()).contains(name);
+                assertThat(p.path("affected_snapshots")).isNotEmpty();
+            });
+        } finally {
+            Files.move(aside, victim);
+        }
+        assertThat(lifeboat("check", "--json").assertSuccess().json().path("ok").asBoolean()).isTrue();
+    }
+
+    /**
+     * Timelines: a cluster restored and promoted archives 00000002.history and its new timeline
+     * through the same archive_command; it is backed up again; recovery to a time on timeline 2
+     * works from the timeline-1 base backup (following the history file) and from the new one.
+     */
+    @Test
+    @Order(8)
+    void recoveryFollowsAPromotedClustersNewTimeline() throws Exception {
+        Path data = work.resolve("timeline-2");
+        int port = freePort();
+        CliResult restore = lifeboat("restore", "postgres", "--data-dir", data.toString(), "--target", "immediate",
+                "--start", "--port", Integer.toString(port), "--start-timeout", "3m", "--json").assertSuccess();
+        assertThat(restore.json().path("started").path("timeline").asInt()).isEqualTo(2);
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        Map<Integer, String> rows = new LinkedHashMap<>();
+        try {
+            try (Connection c = DriverManager.getConnection(url, PgCluster.SUPERUSER, pg.password());
+                    Statement st = c.createStatement()) {
+                st.execute("SET TIME ZONE 'UTC'");
+                st.execute("CREATE TABLE tl2 (id int PRIMARY KEY)");
+                for (int id = 1; id <= 30; id++) {
+                    st.execute("INSERT INTO tl2 VALUES (" + id + ")");
+                    Thread.sleep(50);
+                }
+                JsonNode third = lifeboat("backup", "postgres", "--mode", "physical", "--url",
+                        pg.url("postgres").replace(":" + pg.port() + "/", ":" + port + "/"), "--json")
+                        .assertSuccess().json().path("snapshot");
+                assertThat(third.path("metadata").path("timeline").asInt()).isEqualTo(2);
+                assertThat(third.path("metadata").path("start_wal_file").asText()).startsWith("00000002");
+                for (int id = 31; id <= 60; id++) {
+                    st.execute("INSERT INTO tl2 VALUES (" + id + ")");
+                    Thread.sleep(50);
+                }
+                try (ResultSet rs = st.executeQuery("SELECT id, pg_xact_commit_timestamp(xmin)::text FROM tl2 ORDER BY id")) {
+                    while (rs.next()) {
+                        rows.put(rs.getInt(1), rs.getString(2));
+                    }
+                }
+                String last;
+                try (ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                    rs.next();
+                    last = rs.getString(1);
+                }
+                assertThat(last).startsWith("00000002");
+                awaitArchived(st, last);
+            }
+        } finally {
+            asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-s", "stop"));
+        }
+        assertThat(walObjects()).anySatisfy(p -> assertThat(p.toString()).endsWith("/00000002/00000002.history"));
+        // Before the timeline-2 backup: the newest base backup before it is on timeline 1.
+        assertThat(restoredRows("timeline-2-early", "SELECT id FROM tl2 ORDER BY id", 3, "--target-time", rows.get(15)))
+                .isEqualTo(rows.keySet().stream().filter(id -> id <= 15).toList());
+        assertThat(restoredRows("timeline-2-late", "SELECT id FROM tl2 ORDER BY id", 3, "--target-time", rows.get(45)))
+                .isEqualTo(rows.keySet().stream().filter(id -> id <= 45).toList());
+    }
+
+    /**
+     * Retention of WAL: prune deletes the WAL older than the oldest remaining base backup, a held
+     * base backup counts as remaining, a dry run only lists, and .history files stay.
+     */
+    @Test
+    @Order(9)
+    void pruneRemovesWalOlderThanTheOldestRemainingBaseBackup() throws Exception {
+        JsonNode snapshots = lifeboat("snapshots", "--json").assertSuccess().json();
+        List<JsonNode> physical = new ArrayList<>();
+        snapshots.forEach(physical::add);
+        physical.sort(Comparator.comparing(n -> Instant.parse(n.path("time").asText())));
+        String first = physical.get(0).path("id").asText();
+        String firstStart = physical.get(0).path("metadata").path("start_wal_file").asText();
+        String secondStart = physical.get(1).path("metadata").path("start_wal_file").asText();
+        assertThat(firstStart).startsWith("00000001");
+        assertThat(secondStart).startsWith("00000001").isGreaterThan(firstStart);
+
+        lifeboat("hold", first, "--reason", "pitr test").assertSuccess();
+        JsonNode held = lifeboat("forget", "--keep-last", "1", "--prune", "--dry-run", "--json").assertSuccess().json();
+        assertThat(walNames(held.path("prune").path("wal_deleted"))).allSatisfy(n -> assertThat(n).isLessThan(firstStart));
+        lifeboat("release", first).assertSuccess();
+
+        List<Path> before = walObjects();
+        List<String> expected = before.stream().map(p -> p.getFileName().toString())
+                .filter(n -> !n.endsWith(".history") && n.substring(8, 24).compareTo(secondStart.substring(8, 24)) < 0).sorted().toList();
+        assertThat(expected).isNotEmpty().anySatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(firstStart));
+        JsonNode dry = lifeboat("forget", "--keep-last", "1", "--prune", "--dry-run", "--json").assertSuccess().json();
+        assertThat(walNames(dry.path("prune").path("wal_deleted"))).containsExactlyElementsOf(expected);
+        assertThat(walObjects()).isEqualTo(before);
+
+        CliResult real = lifeboat("forget", "--keep-last", "1", "--prune");
+        real.assertSuccess();
+        assertThat(real.stdout()).contains("deleted " + expected.size() + " WAL file(s)");
+        List<String> after = walObjects().stream().map(p -> p.getFileName().toString()).toList();
+        assertThat(after).doesNotContainAnyElementsOf(expected).contains("00000002.history")
+                .hasSize(before.size() - expected.size());
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(physical.size() - 1);
+        assertThat(lifeboat("check", "--json").assertSuccess().json().path("ok").asBoolean()).isTrue();
+        System.out.printf("PostgresPitrIT: prune removed %d WAL files older than %s%n", expected.size(), secondStart);
+    }
+
+    private static List<String> walNames(JsonNode paths) {
+        List<String> out = new ArrayList<>();
+        paths.forEach(p -> out.add(p.asText().substring(p.asText().lastIndexOf('/') + 1)));
+        return out.stream().sorted().toList();
+    }
+
+    /** Every WAL object in the repository's storage, sorted. */
+    private List<Path> walObjects() throws IOException {
+        try (Stream<Path> s = Files.walk(repo.resolve("wal"))) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    /** Last: it breaks the archive (segments dropped by /bin/true). */
+    @Test
+    @Order(10)
     void baseBackupWhoseWalIsNotArchivedFailsNamingTheSegment() throws Exception {
+        int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/true'", "SELECT pg_reload_conf()");
         Thread.sleep(500);
         CliResult r = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"),
                 "--wal-timeout", "5s").assertExitCode(17);
         assertThat(r.stderr()).containsPattern("WAL segment [0-9A-F]{24} did not reach the repository")
                 .contains("archive_command").contains("/bin/true");
-        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(2);
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(before);
     }
 
     /**
@@ -249,8 +398,9 @@ class PostgresPitrIT {
      * Lifeboat gives up after --wal-timeout instead of hanging, naming the segment.
      */
     @Test
-    @Order(8)
+    @Order(11)
     void baseBackupWhoseWalArchivingFailsGivesUpNamingTheSegment() throws Exception {
+        int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/false'", "SELECT pg_reload_conf()");
         Thread.sleep(500);
         long start = System.nanoTime();
@@ -259,11 +409,19 @@ class PostgresPitrIT {
         assertThat(r.stderr()).containsPattern("WAL segment [0-9A-F]{24} did not reach the repository")
                 .contains("/bin/false");
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(60);
-        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(2);
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(before);
     }
 
     /** Restores into a new data directory, starts it, waits for promotion, returns the marks ids. */
     private List<Integer> restoredRows(String name, String... target) throws Exception {
+        return restoredRows(name, "SELECT id FROM marks ORDER BY id", 2, target);
+    }
+
+    /**
+     * Restores into a new data directory, starts it, waits for promotion to {@code timeline},
+     * returns the ids {@code query} selects.
+     */
+    private List<Integer> restoredRows(String name, String query, int timeline, String... target) throws Exception {
         Path data = work.resolve("restored-" + name);
         int port = freePort();
         // The restored server must not archive into the repository of the original.
@@ -276,7 +434,7 @@ class PostgresPitrIT {
             CliResult restore = lifeboat(args.toArray(String[]::new)).assertSuccess();
             JsonNode started = restore.json().path("started");
             assertThat(started.path("state").asText()).isEqualTo("in production");
-            assertThat(started.path("timeline").asInt()).isEqualTo(2);
+            assertThat(started.path("timeline").asInt()).isEqualTo(timeline);
             System.out.printf("PostgresPitrIT: %s restore and recovery %.1fs (recovery %d ms)%n", name, restore.seconds(),
                     started.path("recovery_ms").asLong());
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
@@ -295,7 +453,7 @@ class PostgresPitrIT {
                 }
                 System.out.printf("PostgresPitrIT: %s recovery %.1fs%n", name, (System.nanoTime() - start) / 1e9);
                 List<Integer> ids = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("SELECT id FROM marks ORDER BY id")) {
+                try (ResultSet rs = st.executeQuery(query)) {
                     while (rs.next()) {
                         ids.add(rs.getInt(1));
                     }
