@@ -274,7 +274,7 @@ class PostgresPitrIT {
      * works from the timeline-1 base backup (following the history file) and from the new one.
      */
     @Test
-    @Order(8)
+    @Order(10)
     void recoveryFollowsAPromotedClustersNewTimeline() throws Exception {
         Path data = work.resolve("timeline-2");
         int port = freePort();
@@ -330,7 +330,7 @@ class PostgresPitrIT {
      * base backup counts as remaining, a dry run only lists, and .history files stay.
      */
     @Test
-    @Order(9)
+    @Order(11)
     void pruneRemovesWalOlderThanTheOldestRemainingBaseBackup() throws Exception {
         JsonNode snapshots = lifeboat("snapshots", "--json").assertSuccess().json();
         List<JsonNode> physical = new ArrayList<>();
@@ -338,9 +338,15 @@ class PostgresPitrIT {
         physical.sort(Comparator.comparing(n -> Instant.parse(n.path("time").asText())));
         String first = physical.get(0).path("id").asText();
         String firstStart = physical.get(0).path("metadata").path("start_wal_file").asText();
-        String secondStart = physical.get(1).path("metadata").path("start_wal_file").asText();
         assertThat(firstStart).startsWith("00000001");
-        assertThat(secondStart).startsWith("00000001").isGreaterThan(firstStart);
+        // keep-last 1 keeps the newest of each series: one per server (port).
+        Map<String, JsonNode> newestPerServer = new LinkedHashMap<>();
+        physical.forEach(n -> newestPerServer.put(n.path("metadata").path("port").asText(), n));
+        assertThat(newestPerServer).hasSize(2);
+        String keepFrom = newestPerServer.values().stream()
+                .map(n -> n.path("metadata").path("start_wal_file").asText().substring(8)).min(Comparator.naturalOrder())
+                .orElseThrow();
+        assertThat(keepFrom).isGreaterThan(firstStart.substring(8));
 
         lifeboat("hold", first, "--reason", "pitr test").assertSuccess();
         JsonNode held = lifeboat("forget", "--keep-last", "1", "--prune", "--dry-run", "--json").assertSuccess().json();
@@ -349,7 +355,7 @@ class PostgresPitrIT {
 
         List<Path> before = walObjects();
         List<String> expected = before.stream().map(p -> p.getFileName().toString())
-                .filter(n -> !n.endsWith(".history") && n.substring(8, 24).compareTo(secondStart.substring(8, 24)) < 0).sorted().toList();
+                .filter(n -> !n.endsWith(".history") && n.substring(8, 24).compareTo(keepFrom) < 0).sorted().toList();
         assertThat(expected).isNotEmpty().anySatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(firstStart));
         JsonNode dry = lifeboat("forget", "--keep-last", "1", "--prune", "--dry-run", "--json").assertSuccess().json();
         assertThat(walNames(dry.path("prune").path("wal_deleted"))).containsExactlyElementsOf(expected);
@@ -361,9 +367,9 @@ class PostgresPitrIT {
         List<String> after = walObjects().stream().map(p -> p.getFileName().toString()).toList();
         assertThat(after).doesNotContainAnyElementsOf(expected).contains("00000002.history")
                 .hasSize(before.size() - expected.size());
-        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(physical.size() - 1);
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(newestPerServer.size());
         assertThat(lifeboat("check", "--json").assertSuccess().json().path("ok").asBoolean()).isTrue();
-        System.out.printf("PostgresPitrIT: prune removed %d WAL files older than %s%n", expected.size(), secondStart);
+        System.out.printf("PostgresPitrIT: prune removed %d WAL files before segment position %s%n", expected.size(), keepFrom);
     }
 
     private static List<String> walNames(JsonNode paths) {
@@ -379,9 +385,149 @@ class PostgresPitrIT {
         }
     }
 
+    /**
+     * Backups under load: pgbench writes while the base backup is taken and its WAL archived; the
+     * cluster recovered to the end of the archive passes amcheck (the restore's verification) and
+     * its balances add up: sum(abalance) = sum(delta) of pgbench_history, as on the source.
+     */
+    @Test
+    @Order(8)
+    void baseBackupTakenUnderPgbenchLoadRestoresAndPassesAmcheck() throws Exception {
+        pgbench("-i", "-q", "-s", "2");
+        long start = System.nanoTime();
+        Process load = pgbenchProcess("-c", "2", "-j", "2", "-T", "25", "-n");
+        Thread.sleep(3000);
+        JsonNode backup = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"), "--json")
+                .assertSuccess().json().path("snapshot");
+        assertThat(load.isAlive()).as("pgbench still running after the base backup").isTrue();
+        String pgbenchOut = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(load.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(load.exitValue()).as(pgbenchOut).isZero();
+        String tps = pgbenchOut.lines().filter(l -> l.startsWith("tps")).findFirst().orElse("");
+        long[] source;
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+            source = balances(st);
+            String last;
+            try (ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                rs.next();
+                last = rs.getString(1);
+            }
+            awaitArchived(st, last);
+        }
+        assertThat(source[0]).isEqualTo(source[1]);
+        assertThat(source[2]).as("pgbench transactions").isGreaterThan(100);
+        Path data = work.resolve("restored-load");
+        int port = freePort();
+        try {
+            CliResult restore = lifeboat("restore", "postgres", "--data-dir", data.toString(), "--no-archive", "--start",
+                    "--port", Integer.toString(port), "--start-timeout", "3m", "--json").assertSuccess();
+            assertThat(restore.json().path("snapshot").asText()).isEqualTo(backup.path("id").asText());
+            JsonNode v = restore.json().path("verification");
+            assertThat(v.path("ok").asBoolean()).as(v.toString()).isTrue();
+            assertThat(v.path("pg_verifybackup").path("ran").asBoolean()).as(v.toString()).isTrue();
+            assertThat(v.path("indexes_checked").asInt()).isGreaterThan(100);
+            assertThat(v.path("amcheck").toString()).contains("\"database\":\"postgres\"");
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                    PgCluster.SUPERUSER, pg.password()); Statement st = c.createStatement()) {
+                assertThat(balances(st)).isEqualTo(source);
+            }
+            System.out.printf("PostgresPitrIT: under pgbench load (%s): base backup %s, %d transactions, restore with "
+                    + "verification %.1fs, %d indexes checked, test %.1fs%n", tps, backup.path("stats"), source[2],
+                    restore.seconds(), v.path("indexes_checked").asInt(), (System.nanoTime() - start) / 1e9);
+        } finally {
+            stop(data);
+        }
+    }
+
+    /**
+     * Named restore points: pg_dumpall of the source taken at a restore point (writes stopped)
+     * equals pg_dumpall of the cluster recovered to that point, while writes went on after it.
+     */
+    @Test
+    @Order(9)
+    void dumpOfTheClusterRecoveredToARestorePointEqualsTheSourcesDumpAtThatPoint() throws Exception {
+        String point = "lifeboat_dumpall_point";
+        String atPoint;
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO marks SELECT g, 'before point' FROM generate_series(100001, 100100) g");
+            st.execute("SELECT pg_create_restore_point('" + point + "')");
+            atPoint = dumpall(pg.port());
+            st.execute("INSERT INTO marks SELECT g, 'after point' FROM generate_series(100101, 100200) g");
+            st.execute("UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid % 7 = 0");
+            st.execute("CREATE TABLE after_point (id int)");
+            String last;
+            try (ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                rs.next();
+                last = rs.getString(1);
+            }
+            awaitArchived(st, last);
+        }
+        assertThat(dumpall(pg.port())).isNotEqualTo(atPoint);
+        Path data = work.resolve("restored-dumpall");
+        int port = freePort();
+        try {
+            // --no-verify: amcheck would add its extension, which the source's dump does not have.
+            lifeboat("restore", "postgres", "--data-dir", data.toString(), "--no-archive", "--start", "--no-verify",
+                    "--port", Integer.toString(port), "--start-timeout", "3m", "--target-name", point).assertSuccess();
+            String recovered = dumpall(port);
+            assertThat(recovered).contains("before point").doesNotContain("after point").isEqualTo(atPoint);
+            System.out.printf("PostgresPitrIT: pg_dumpall at the restore point: %d bytes, equal%n", atPoint.length());
+        } finally {
+            stop(data);
+        }
+    }
+
+    /** {@code sum(abalance)} of pgbench_accounts, {@code sum(delta)} of pgbench_history, and its row count. */
+    private static long[] balances(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT (SELECT sum(abalance) FROM pgbench_accounts), "
+                + "(SELECT coalesce(sum(delta), 0) FROM pgbench_history), (SELECT count(*) FROM pgbench_history)")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
+    }
+
+    private String dumpall(int port) throws IOException, InterruptedException {
+        Process p = client("pg_dumpall", port);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("pg_dumpall on port " + port).isZero();
+        return out;
+    }
+
+    private void pgbench(String... args) throws IOException, InterruptedException {
+        Process p = pgbenchProcess(args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("pgbench " + String.join(" ", args) + ": " + out).isZero();
+    }
+
+    private Process pgbenchProcess(String... args) throws IOException {
+        List<String> extra = new ArrayList<>(List.of(args));
+        extra.add("postgres");
+        return client("pgbench", pg.port(), extra.toArray(String[]::new));
+    }
+
+    /** A client program of the cluster's version against 127.0.0.1:port, the password in the environment. */
+    private Process client(String program, int port, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(pg.bin().resolve(program).toString(), "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-U", PgCluster.SUPERUSER));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        pb.environment().put("PGPASSWORD", pg.password());
+        return pb.start();
+    }
+
+    private void stop(Path data) throws IOException, InterruptedException {
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-s", "stop"));
+        }
+    }
+
     /** Last: it breaks the archive (segments dropped by /bin/true). */
     @Test
-    @Order(10)
+    @Order(12)
     void baseBackupWhoseWalIsNotArchivedFailsNamingTheSegment() throws Exception {
         int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/true'", "SELECT pg_reload_conf()");
@@ -398,7 +544,7 @@ class PostgresPitrIT {
      * Lifeboat gives up after --wal-timeout instead of hanging, naming the segment.
      */
     @Test
-    @Order(11)
+    @Order(13)
     void baseBackupWhoseWalArchivingFailsGivesUpNamingTheSegment() throws Exception {
         int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/false'", "SELECT pg_reload_conf()");
@@ -435,6 +581,10 @@ class PostgresPitrIT {
             JsonNode started = restore.json().path("started");
             assertThat(started.path("state").asText()).isEqualTo("in production");
             assertThat(started.path("timeline").asInt()).isEqualTo(timeline);
+            JsonNode verified = restore.json().path("verification");
+            assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+            assertThat(verified.path("pg_verifybackup").path("ran").asBoolean()).as(verified.toString()).isTrue();
+            assertThat(verified.path("indexes_checked").asInt()).isGreaterThan(100);
             System.out.printf("PostgresPitrIT: %s restore and recovery %.1fs (recovery %d ms)%n", name, restore.seconds(),
                     started.path("recovery_ms").asLong());
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
