@@ -49,8 +49,11 @@
  * as the current OS user, then {@code pg_controldata} until the cluster state says recovery ended;
  * no connection is needed, so it works whatever {@code pg_hba.conf} the backup carries.
  *
+ * <p><b>Verifying</b> ({@link io.lifeboat.source.postgres.RecoveryVerification}): {@code pg_verifybackup}
+ * against the restored {@code backup_manifest} before the start, a query and amcheck once recovery
+ * has ended. WAL retention and gaps are judged by {@code io.lifeboat.repository.wal.WalChain}.
+ *
  * <p><b>Not yet.</b> Extra tablespaces, streaming WAL ({@code wal receive}), the daemon fast
- * path for {@code archive_command}, prefetching in {@code wal fetch}, verification after
- * {@code --start} (query, amcheck, pg_verifybackup), WAL retention and {@code check} of the WAL chain.
+ * path for {@code archive_command}.
  */
 package io.lifeboat.source.postgres.physical;
