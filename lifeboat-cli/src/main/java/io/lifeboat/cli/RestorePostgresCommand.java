@@ -103,7 +103,8 @@ final class RestorePostgresCommand implements Callable<Integer> {
     Path pgPasswordFile;
 
     /** The verification's findings, when it ran. */
-    private record Verified(RecoveryVerification.FileCheck files, RecoveryVerification.Server server, String skipped) {
+    private record Verified(RecoveryVerification.FileCheck files, RecoveryVerification.Server server, String skipped,
+            long millis) {
         boolean ok() {
             return (files == null || files.ok()) && (server == null || server.ok());
         }
@@ -133,7 +134,9 @@ final class RestorePostgresCommand implements Callable<Integer> {
         if (start) {
             Path bin = serverBin(result.snapshot());
             Path dir = dataDir.toAbsolutePath().normalize();
+            long verifyStart = System.nanoTime();
             RecoveryVerification.FileCheck files = noVerify ? null : RecoveryVerification.verifyFiles(bin, dir);
+            long filesNanos = System.nanoTime() - verifyStart;
             if (files != null && files.ran() && !files.ok()) {
                 throw new LifeboatException(ErrorCode.DAMAGED_DATA, "pg_verifybackup found restored files of base backup "
                         + result.snapshot().id().shortHex() + " in " + dir + " that differ from its backup_manifest: "
@@ -148,7 +151,9 @@ final class RestorePostgresCommand implements Callable<Integer> {
                         + ": " + e.getMessage());
             }
             if (!noVerify) {
-                verified = verifyServer(files);
+                long serverStart = System.nanoTime();
+                Verified v = verifyServer(files);
+                verified = new Verified(v.files(), v.server(), v.skipped(), (filesNanos + System.nanoTime() - serverStart) / 1_000_000);
             }
         }
         render(result, recovery, started, verified);
@@ -162,14 +167,15 @@ final class RestorePostgresCommand implements Callable<Integer> {
         return ClientTools.forServer(new ClientTools.Config(bin, ClientTools.DEBIAN_ROOT), major, "pg_ctl").bin();
     }
 
+    /** The query and amcheck; the duration is filled in by the caller. */
     private Verified verifyServer(RecoveryVerification.FileCheck files) {
         if (!action.equals("promote")) {
             return new Verified(files, null, "the server does not accept writes after --target-action " + action
-                    + ": no query or amcheck");
+                    + ": no query or amcheck", 0);
         }
         PgConnectionConfig c = new PgConnectionConfig("127.0.0.1", port, verifyUser, "postgres", Map.of());
         return new Verified(files, RecoveryVerification.verifyServer(c,
-                PasswordLookup.find(pgPasswordFile, c, ctx.env).orElse(null)), null);
+                PasswordLookup.find(pgPasswordFile, c, ctx.env).orElse(null)), null, 0);
     }
 
     private RecoveryTarget recoveryTarget() {
@@ -291,6 +297,7 @@ final class RestorePostgresCommand implements Callable<Integer> {
                     "errors", d.errors())).toList());
         }
         m.put("skipped", v.skipped());
+        m.put("duration_ms", v.millis());
         return m;
     }
 
@@ -306,6 +313,7 @@ final class RestorePostgresCommand implements Callable<Integer> {
             ctx.out.printf("  query: PostgreSQL %s, %d databases; amcheck: %d B-tree indexes in %d databases %s%n",
                     v.server().version(), v.server().databases(), v.server().indexes(), v.server().amcheck().size(),
                     v.server().ok() ? "passed" : "FAILED");
+            ctx.out.printf("  verification took %.1fs%n", v.millis() / 1000.0);
             v.server().amcheck().forEach(d -> d.errors().forEach(e -> ctx.out.println("  damaged: " + d.database() + ": " + e)));
         }
         if (!v.ok()) {

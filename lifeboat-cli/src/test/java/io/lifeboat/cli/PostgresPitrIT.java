@@ -432,8 +432,9 @@ class PostgresPitrIT {
                 assertThat(balances(st)).isEqualTo(source);
             }
             System.out.printf("PostgresPitrIT: under pgbench load (%s): base backup %s, %d transactions, restore with "
-                    + "verification %.1fs, %d indexes checked, test %.1fs%n", tps, backup.path("stats"), source[2],
-                    restore.seconds(), v.path("indexes_checked").asInt(), (System.nanoTime() - start) / 1e9);
+                    + "verification %.1fs (verification %d ms, %d indexes checked), test %.1fs%n", tps, backup.path("stats"),
+                    source[2], restore.seconds(), v.path("duration_ms").asLong(), v.path("indexes_checked").asInt(),
+                    (System.nanoTime() - start) / 1e9);
         } finally {
             stop(data);
         }
