@@ -395,12 +395,14 @@ class PostgresPitrIT {
     void baseBackupTakenUnderPgbenchLoadRestoresAndPassesAmcheck() throws Exception {
         pgbench("-i", "-q", "-s", "2");
         long start = System.nanoTime();
-        Process load = pgbenchProcess("-c", "2", "-j", "2", "-T", "25", "-n");
+        // Long enough to outlast the base backup on a busy machine (14-22 s measured, plus the 3 s head start).
+        Process load = pgbenchProcess("-c", "2", "-j", "2", "-T", "40", "-n");
         Thread.sleep(3000);
         JsonNode backup = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"), "--json")
                 .assertSuccess().json().path("snapshot");
-        assertThat(load.isAlive()).as("pgbench still running after the base backup").isTrue();
+        boolean underLoad = load.isAlive();
         String pgbenchOut = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(underLoad).as("pgbench still running after the base backup: " + pgbenchOut).isTrue();
         assertThat(load.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(load.exitValue()).as(pgbenchOut).isZero();
         String tps = pgbenchOut.lines().filter(l -> l.startsWith("tps")).findFirst().orElse("");
@@ -655,14 +657,23 @@ class PostgresPitrIT {
         assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + new String(out, StandardCharsets.UTF_8)).isZero();
     }
 
+    /**
+     * Runs {@code cmd} as the server's OS user. setpriv execs the command itself: runuser stays
+     * as a parent that stops itself when its child is stopped and is never resumed when the child
+     * is continued and exits, which left runs hanging on this shared machine.
+     */
     private static Process runAs(List<String> cmd, Map<String, String> env) throws IOException {
         List<String> full = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            full.addAll(List.of("runuser", "-u", RUN_AS, "--"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            full.addAll(List.of("setpriv", "--reuid=" + RUN_AS, "--regid=" + RUN_AS, "--init-groups", "--"));
         }
         full.addAll(cmd);
         ProcessBuilder pb = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("PG"));
+        if (root) {
+            pb.environment().putAll(Map.of("HOME", "/var/lib/postgresql", "USER", RUN_AS, "LOGNAME", RUN_AS));
+        }
         pb.environment().putAll(env);
         return pb.start();
     }
