@@ -55,14 +55,15 @@ final class CheckCommand implements Callable<Integer> {
             m.put("blobs", r.blobs());
             m.put("packs_read", r.packsRead());
             m.put("bytes_read", r.bytesRead());
+            m.put("wal_files", r.walFiles());
             m.put("problems", r.problems().stream().map(p -> Map.of("object", p.object(), "message", p.message(),
                     "affected_snapshots", p.affectedSnapshots())).toList());
             m.put("notes", r.notes());
             m.put("storage_requests", RequestsJson.of(requests));
             Output.json(ctx.out, m);
         } else {
-            ctx.out.printf("checked %d snapshots, %d index files, %d packs, %d blobs%n", r.snapshots(), r.indexFiles(),
-                    r.packs(), r.blobs());
+            ctx.out.printf("checked %d snapshots, %d index files, %d packs, %d blobs, %d WAL files%n", r.snapshots(),
+                    r.indexFiles(), r.packs(), r.blobs(), r.walFiles());
             if (opts.readData()) {
                 ctx.out.printf("read %d packs (%s)%n", r.packsRead(), Sizes.human(r.bytesRead()));
             }
@@ -78,7 +79,14 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (!r.ok()) {
             if (!options.json) {
-                ctx.err.println("hint: restore the damaged packs from a copy of the repository; snapshots not listed are unaffected");
+                if (r.problems().stream().anyMatch(p -> p.object().startsWith("wal/"))) {
+                    ctx.err.println("hint: copy the missing WAL segments back from another copy of the repository or from the "
+                            + "server's pg_wal if it still has them ('lifeboat wal push'); otherwise take a new base backup: "
+                            + "recovery from older backups stops at the gap");
+                }
+                if (r.problems().stream().anyMatch(p -> !p.object().startsWith("wal/"))) {
+                    ctx.err.println("hint: restore the damaged packs from a copy of the repository; snapshots not listed are unaffected");
+                }
             }
             return ErrorCode.DAMAGED_DATA.exitCode();
         }

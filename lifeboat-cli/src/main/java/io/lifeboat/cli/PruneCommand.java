@@ -85,6 +85,12 @@ final class PruneCommand implements Callable<Integer> {
                 r.dryRun() ? "would free" : "freed", Sizes.human(r.bytesFreed()), Sizes.human(r.bytesBefore()),
                 Sizes.human(r.bytesAfter()), r.blobsRemoved(), r.dryRun() ? "would be " : "",
                 Sizes.human(r.unusedBytesLeft()));
+        if (!r.walDeleted().isEmpty()) {
+            out.printf("%s %d WAL file(s) (%s) older than the oldest remaining base backup: %s%n",
+                    r.dryRun() ? "would delete" : "deleted", r.walDeleted().size(), Sizes.human(r.walBytesFreed()),
+                    r.walDeleted().size() <= 3 ? String.join(", ", r.walDeleted())
+                            : r.walDeleted().getFirst() + " … " + r.walDeleted().getLast());
+        }
         if (r.dryRun()) {
             out.println("dry run: nothing changed");
         }
@@ -109,6 +115,8 @@ final class PruneCommand implements Callable<Integer> {
         m.put("index_files_replaced", r.indexFilesReplaced());
         m.put("missing_packs", r.missingPacks());
         m.put("stale_locks", r.staleLocks());
+        m.put("wal_deleted", r.walDeleted());
+        m.put("wal_bytes_freed", r.walBytesFreed());
         return m;
     }
 }

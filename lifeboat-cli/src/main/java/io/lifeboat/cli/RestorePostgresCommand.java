@@ -13,6 +13,9 @@ import io.lifeboat.source.postgres.physical.PhysicalRestoreTarget;
 import io.lifeboat.source.postgres.physical.RecoveryStart;
 import io.lifeboat.source.postgres.physical.RecoveryTarget;
 import io.lifeboat.source.postgres.ClientTools;
+import io.lifeboat.source.postgres.PasswordLookup;
+import io.lifeboat.source.postgres.PgConnectionConfig;
+import io.lifeboat.source.postgres.RecoveryVerification;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -90,6 +93,23 @@ final class RestorePostgresCommand implements Callable<Integer> {
     @Option(names = "--pg-bin", paramLabel = "DIR", description = "--start: directory of pg_ctl and pg_controldata. Default: $LIFEBOAT_PG_BIN, else /usr/lib/postgresql/<major>/bin.")
     Path pgBin;
 
+    @Option(names = "--no-verify", description = "--start: skip the verification (pg_verifybackup before the start; a query and amcheck on every B-tree index once recovery has ended).")
+    boolean noVerify;
+
+    @Option(names = "--verify-user", paramLabel = "USER", defaultValue = "postgres", description = "--start: the database user that verifies the restored server over 127.0.0.1:PORT (default: ${DEFAULT-VALUE}); its password comes from --pg-password-file, PGPASSWORD or ~/.pgpass.")
+    String verifyUser;
+
+    @Option(names = "--pg-password-file", paramLabel = "FILE", description = "--start: read the password of --verify-user from FILE (first line).")
+    Path pgPasswordFile;
+
+    /** The verification's findings, when it ran. */
+    private record Verified(RecoveryVerification.FileCheck files, RecoveryVerification.Server server, String skipped,
+            long millis) {
+        boolean ok() {
+            return (files == null || files.ok()) && (server == null || server.ok());
+        }
+    }
+
     RestorePostgresCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -109,18 +129,53 @@ final class RestorePostgresCommand implements Callable<Integer> {
         } finally {
             CliContext.finishProgress(progress);
         }
-        RecoveryStart.Result started = start ? startServer(result.snapshot()) : null;
-        render(result, recovery, started);
-        return 0;
+        RecoveryStart.Result started = null;
+        Verified verified = null;
+        if (start) {
+            Path bin = serverBin(result.snapshot());
+            Path dir = dataDir.toAbsolutePath().normalize();
+            long verifyStart = System.nanoTime();
+            RecoveryVerification.FileCheck files = noVerify ? null : RecoveryVerification.verifyFiles(bin, dir);
+            long filesNanos = System.nanoTime() - verifyStart;
+            if (files != null && files.ran() && !files.ok()) {
+                throw new LifeboatException(ErrorCode.DAMAGED_DATA, "pg_verifybackup found restored files of base backup "
+                        + result.snapshot().id().shortHex() + " in " + dir + " that differ from its backup_manifest: "
+                        + files.detail(), "the server was not started; run 'lifeboat check --read-data' and restore "
+                        + "another base backup (--snapshot)");
+            }
+            started = new RecoveryStart(bin, dir, port, action, Durations.parse(startTimeout, "--start-timeout")).run();
+            try {
+                new WalSpool(dir).remove();
+            } catch (java.io.IOException e) {
+                ctx.err.println("warning: cannot remove the WAL prefetched for recovery in " + new WalSpool(dir).directory()
+                        + ": " + e.getMessage());
+            }
+            if (!noVerify) {
+                long serverStart = System.nanoTime();
+                Verified v = verifyServer(files);
+                verified = new Verified(v.files(), v.server(), v.skipped(), (filesNanos + System.nanoTime() - serverStart) / 1_000_000);
+            }
+        }
+        render(result, recovery, started, verified);
+        return verified != null && !verified.ok() ? ErrorCode.DAMAGED_DATA.exitCode() : 0;
     }
 
-    private RecoveryStart.Result startServer(Snapshot s) {
+    private Path serverBin(Snapshot s) {
         int major = s.metadata().get("server_version_num") instanceof Number n ? n.intValue() / 10000 : 0;
         String fromEnv = ctx.env.get("LIFEBOAT_PG_BIN");
         Path bin = pgBin != null ? pgBin : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
-        ClientTools tools = ClientTools.forServer(new ClientTools.Config(bin, ClientTools.DEBIAN_ROOT), major, "pg_ctl");
-        return new RecoveryStart(tools.bin(), dataDir.toAbsolutePath().normalize(), port, action,
-                Durations.parse(startTimeout, "--start-timeout")).run();
+        return ClientTools.forServer(new ClientTools.Config(bin, ClientTools.DEBIAN_ROOT), major, "pg_ctl").bin();
+    }
+
+    /** The query and amcheck; the duration is filled in by the caller. */
+    private Verified verifyServer(RecoveryVerification.FileCheck files) {
+        if (!action.equals("promote")) {
+            return new Verified(files, null, "the server does not accept writes after --target-action " + action
+                    + ": no query or amcheck", 0);
+        }
+        PgConnectionConfig c = new PgConnectionConfig("127.0.0.1", port, verifyUser, "postgres", Map.of());
+        return new Verified(files, RecoveryVerification.verifyServer(c,
+                PasswordLookup.find(pgPasswordFile, c, ctx.env).orElse(null)), null, 0);
     }
 
     private RecoveryTarget recoveryTarget() {
@@ -226,7 +281,48 @@ final class RestorePostgresCommand implements Callable<Integer> {
         return s.matches("[A-Za-z0-9_./:=@+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
-    private void render(RestoreResult r, RecoveryTarget recovery, RecoveryStart.Result started) {
+    private static Map<String, Object> json(Verified v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ok", v.ok());
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("ran", v.files() != null && v.files().ran());
+        f.put("ok", v.files() == null || v.files().ok());
+        f.put("detail", v.files() == null ? "" : v.files().detail());
+        m.put("pg_verifybackup", f);
+        if (v.server() != null) {
+            m.put("server_version", v.server().version());
+            m.put("databases", v.server().databases());
+            m.put("indexes_checked", v.server().indexes());
+            m.put("amcheck", v.server().amcheck().stream().map(d -> Map.of("database", d.database(), "indexes", d.indexes(),
+                    "errors", d.errors())).toList());
+        }
+        m.put("skipped", v.skipped());
+        m.put("duration_ms", v.millis());
+        return m;
+    }
+
+    private void renderVerification(Verified v) {
+        if (v.files() != null) {
+            ctx.out.printf("  pg_verifybackup: %s%n", v.files().ran() ? (v.files().ok() ? "passed" : "FAILED: " + v.files().detail())
+                    : "does not apply: " + v.files().detail());
+        }
+        if (v.skipped() != null) {
+            ctx.out.println("  verification: " + v.skipped());
+        }
+        if (v.server() != null) {
+            ctx.out.printf("  query: PostgreSQL %s, %d databases; amcheck: %d B-tree indexes in %d databases %s%n",
+                    v.server().version(), v.server().databases(), v.server().indexes(), v.server().amcheck().size(),
+                    v.server().ok() ? "passed" : "FAILED");
+            ctx.out.printf("  verification took %.1fs%n", v.millis() / 1000.0);
+            v.server().amcheck().forEach(d -> d.errors().forEach(e -> ctx.out.println("  damaged: " + d.database() + ": " + e)));
+        }
+        if (!v.ok()) {
+            ctx.err.println("hint: the restored server is running on port " + port + "; inspect it, or restore another base "
+                    + "backup (--snapshot) and check the repository with 'lifeboat check --read-data'");
+        }
+    }
+
+    private void render(RestoreResult r, RecoveryTarget recovery, RecoveryStart.Result started, Verified verified) {
         Map<String, Object> md = r.snapshot().metadata();
         if (options.json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -241,6 +337,7 @@ final class RestorePostgresCommand implements Callable<Integer> {
             m.put("duration_ms", r.durationMillis());
             m.put("started", started == null ? null : Map.of("state", started.state(), "timeline", started.timeline(),
                     "recovery_ms", started.took().toMillis(), "port", port));
+            m.put("verification", verified == null ? null : json(verified));
             Output.json(ctx.out, m);
             return;
         }
@@ -251,6 +348,9 @@ final class RestorePostgresCommand implements Callable<Integer> {
         if (started != null) {
             ctx.out.printf("  server started on port %d: recovery ended after %.1fs, state '%s', timeline %d%n", port,
                     started.took().toMillis() / 1000.0, started.state(), started.timeline());
+            if (verified != null) {
+                renderVerification(verified);
+            }
         } else {
             ctx.out.printf("  next: chown -R the directory to the server's OS user, then pg_ctl -D %s start%n",
                     dataDir.toAbsolutePath().normalize());

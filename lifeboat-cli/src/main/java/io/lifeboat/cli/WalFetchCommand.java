@@ -4,6 +4,7 @@ import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.wal.WalArchive;
+import io.lifeboat.source.postgres.physical.Lsn;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -22,6 +23,11 @@ import picocli.CommandLine.Parameters;
  * {@code lifeboat wal fetch NAME DEST}: PostgreSQL's {@code restore_command}. A file that is not
  * archived exits 13 and prints nothing: recovery asks for files past the end of the archive (and
  * for {@code .history} files that never existed) and treats a non-zero exit as "no such file".
+ *
+ * <p>Prefetch: after fetching a segment it fetches the next {@code --prefetch} segments into the
+ * data directory's {@link WalSpool}, and a segment found there is served without opening the
+ * repository at all. Each call is a JVM start plus a key derivation (seconds), so this divides
+ * that cost by the window. A prefetch that fails only warns: the requested segment is in place.
  */
 @Command(name = "fetch", description = {
         "Fetch one WAL file (restore_command = 'lifeboat wal fetch --repo R --password-file F %f %p').",
@@ -41,28 +47,67 @@ final class WalFetchCommand implements Callable<Integer> {
     @Option(names = "--system-id", paramLabel = "ID", description = "The PostgreSQL system identifier. Default: from global/pg_control of the data directory, else the repository's only system.")
     String systemId;
 
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "8", description = "Also fetch the next N segments into pg_wal/" + WalSpool.DIRECTORY + " of the data directory and serve them from there (0: off; default: ${DEFAULT-VALUE}).")
+    int prefetch;
+
     WalFetchCommand(CliContext ctx) {
         this.ctx = ctx;
     }
 
     @Override
     public Integer call() {
-        Optional<byte[]> content;
+        WalSpool spool = prefetch > 0 && WalSpool.segmentName(name).isPresent() ? new WalSpool(WalFiles.dataDirOf(dest)) : null;
+        if (spool != null && spool.take(name, dest.toAbsolutePath())) {
+            try {
+                spool.dropOlderThan(name);
+            } catch (IOException e) {
+                ctx.err.println("warning: cannot clean up " + spool.directory() + ": " + e.getMessage());
+            }
+            return 0;
+        }
         try (Repository repo = ctx.open(options)) {
             WalArchive wal = new WalArchive(repo.storage(), repo.codec());
             String sysid = systemId != null ? systemId : WalFiles.systemIdOfDataDir(WalFiles.dataDirOf(dest))
                     .orElseGet(() -> onlySystem(wal.systemIds()));
-            content = sysid == null ? Optional.empty() : wal.fetch(sysid, name);
+            Optional<byte[]> content = sysid == null ? Optional.empty() : wal.fetch(sysid, name);
+            boolean streamingCopy = false;
             if (content.isEmpty() && sysid != null && name.matches("[0-9A-F]{24}")) {
                 // The newest segment may exist only as the copy 'wal receive' stores while receiving it.
                 content = wal.fetchStreamingAsLast(sysid, name);
+                streamingCopy = content.isPresent();
+            }
+            if (content.isEmpty()) {
+                return ErrorCode.NOT_FOUND.exitCode();
+            }
+            write(content.get());
+            if (spool != null && !streamingCopy) { // a streaming copy is the newest WAL: nothing after it to prefetch
+                prefetchAfter(wal, sysid, content.get().length, spool);
             }
         }
-        if (content.isEmpty()) {
-            return ErrorCode.NOT_FOUND.exitCode();
-        }
-        write(content.get());
         return 0;
+    }
+
+    /** Fetches up to {@code --prefetch} segments after {@code name} into the spool, stopping at the first one not archived. */
+    private void prefetchAfter(WalArchive wal, String sysid, int segmentSize, WalSpool spool) {
+        long size = Integer.bitCount(segmentSize) == 1 && segmentSize >= (1 << 20) ? segmentSize : 16L << 20;
+        String next = name;
+        try {
+            spool.dropOlderThan(name);
+            for (int i = 0; i < prefetch; i++) {
+                next = Lsn.nextSegment(next, size);
+                if (spool.contains(next)) {
+                    continue;
+                }
+                Optional<byte[]> ahead = wal.fetch(sysid, next);
+                if (ahead.isEmpty()) {
+                    break;
+                }
+                spool.put(next, ahead.get());
+            }
+        } catch (IOException | LifeboatException e) {
+            ctx.err.println("warning: prefetching WAL segment " + next + " into " + spool.directory() + " failed: "
+                    + e.getMessage() + " (recovery goes on; it fetches that segment when it needs it)");
+        }
     }
 
     private static String onlySystem(Set<String> ids) {

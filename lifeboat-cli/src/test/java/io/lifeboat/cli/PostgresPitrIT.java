@@ -231,17 +231,316 @@ class PostgresPitrIT {
         assertThat(missing.stdout()).isEmpty();
     }
 
-    /** Last: it breaks the archive (segments dropped by /bin/true). */
+    /** A WAL object deleted from storage: check fails naming it, in text and JSON, and passes once it is back. */
     @Test
     @Order(7)
+    void checkFailsNamingAMissingWalSegment() throws Exception {
+        JsonNode ok = lifeboat("check", "--json").assertSuccess().json();
+        assertThat(ok.path("ok").asBoolean()).isTrue();
+        assertThat(ok.path("wal_files").asInt()).isGreaterThan(3);
+        String oldestStart = "~";
+        for (JsonNode s : lifeboat("snapshots", "--json").assertSuccess().json()) {
+            String start = s.path("metadata").path("start_wal_file").asText();
+            oldestStart = start.compareTo(oldestStart) < 0 ? start : oldestStart;
+        }
+        String from = oldestStart;
+        List<Path> segments = walObjects().stream().filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}"))
+                .filter(p -> p.getFileName().toString().compareTo(from) > 0).toList();
+        assertThat(segments).hasSizeGreaterThan(2);
+        Path victim = segments.get(0);
+        String name = victim.getFileName().toString();
+        Path aside = work.resolve(name + ".aside");
+        Files.move(victim, aside);
+        try {
+            CliResult text = lifeboat("check").assertExitCode(14);
+            assertThat(text.stdout()).contains("damaged: wal/").contains("WAL segment " + name + " is missing");
+            assertThat(text.stderr()).contains("hint: ").contains("wal push").contains("new base backup");
+            JsonNode json = lifeboat("check", "--json").assertExitCode(14).json();
+            assertThat(json.path("ok").asBoolean()).isFalse();
+            assertThat(json.path("problems")).singleElement().satisfies(p -> {
+                assertThat(p.path("object").asText()).isEqualTo(repo.relativize(victim).toString());
+                assertThat(p.path("message").asText()).contains(name);
+                assertThat(p.path("affected_snapshots")).isNotEmpty();
+            });
+        } finally {
+            Files.move(aside, victim);
+        }
+        assertThat(lifeboat("check", "--json").assertSuccess().json().path("ok").asBoolean()).isTrue();
+    }
+
+    /**
+     * Timelines: a cluster restored and promoted archives 00000002.history and its new timeline
+     * through the same archive_command; it is backed up again; recovery to a time on timeline 2
+     * works from the timeline-1 base backup (following the history file) and from the new one.
+     */
+    @Test
+    @Order(10)
+    void recoveryFollowsAPromotedClustersNewTimeline() throws Exception {
+        Path data = work.resolve("timeline-2");
+        int port = freePort();
+        CliResult restore = lifeboat("restore", "postgres", "--data-dir", data.toString(), "--target", "immediate",
+                "--start", "--port", Integer.toString(port), "--start-timeout", "3m", "--json").assertSuccess();
+        assertThat(restore.json().path("started").path("timeline").asInt()).isEqualTo(2);
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        Map<Integer, String> rows = new LinkedHashMap<>();
+        try {
+            try (Connection c = DriverManager.getConnection(url, PgCluster.SUPERUSER, pg.password());
+                    Statement st = c.createStatement()) {
+                st.execute("SET TIME ZONE 'UTC'");
+                st.execute("CREATE TABLE tl2 (id int PRIMARY KEY)");
+                for (int id = 1; id <= 30; id++) {
+                    st.execute("INSERT INTO tl2 VALUES (" + id + ")");
+                    Thread.sleep(50);
+                }
+                JsonNode third = lifeboat("backup", "postgres", "--mode", "physical", "--url",
+                        pg.url("postgres").replace(":" + pg.port() + "/", ":" + port + "/"), "--json")
+                        .assertSuccess().json().path("snapshot");
+                assertThat(third.path("metadata").path("timeline").asInt()).isEqualTo(2);
+                assertThat(third.path("metadata").path("start_wal_file").asText()).startsWith("00000002");
+                for (int id = 31; id <= 60; id++) {
+                    st.execute("INSERT INTO tl2 VALUES (" + id + ")");
+                    Thread.sleep(50);
+                }
+                try (ResultSet rs = st.executeQuery("SELECT id, pg_xact_commit_timestamp(xmin)::text FROM tl2 ORDER BY id")) {
+                    while (rs.next()) {
+                        rows.put(rs.getInt(1), rs.getString(2));
+                    }
+                }
+                String last;
+                try (ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                    rs.next();
+                    last = rs.getString(1);
+                }
+                assertThat(last).startsWith("00000002");
+                awaitArchived(st, last);
+            }
+        } finally {
+            asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-s", "stop"));
+        }
+        assertThat(walObjects()).anySatisfy(p -> assertThat(p.toString()).endsWith("/00000002/00000002.history"));
+        // Before the timeline-2 backup: the newest base backup before it is on timeline 1.
+        assertThat(restoredRows("timeline-2-early", "SELECT id FROM tl2 ORDER BY id", 3, "--target-time", rows.get(15)))
+                .isEqualTo(rows.keySet().stream().filter(id -> id <= 15).toList());
+        assertThat(restoredRows("timeline-2-late", "SELECT id FROM tl2 ORDER BY id", 3, "--target-time", rows.get(45)))
+                .isEqualTo(rows.keySet().stream().filter(id -> id <= 45).toList());
+    }
+
+    /**
+     * Retention of WAL: prune deletes the WAL older than the oldest remaining base backup, a held
+     * base backup counts as remaining, a dry run only lists, and .history files stay.
+     */
+    @Test
+    @Order(11)
+    void pruneRemovesWalOlderThanTheOldestRemainingBaseBackup() throws Exception {
+        JsonNode snapshots = lifeboat("snapshots", "--json").assertSuccess().json();
+        List<JsonNode> physical = new ArrayList<>();
+        snapshots.forEach(physical::add);
+        physical.sort(Comparator.comparing(n -> Instant.parse(n.path("time").asText())));
+        String first = physical.get(0).path("id").asText();
+        String firstStart = physical.get(0).path("metadata").path("start_wal_file").asText();
+        assertThat(firstStart).startsWith("00000001");
+        // keep-last 1 keeps the newest of each series: one per server (port).
+        Map<String, JsonNode> newestPerServer = new LinkedHashMap<>();
+        physical.forEach(n -> newestPerServer.put(n.path("metadata").path("port").asText(), n));
+        assertThat(newestPerServer).hasSize(2);
+        String keepFrom = newestPerServer.values().stream()
+                .map(n -> n.path("metadata").path("start_wal_file").asText().substring(8)).min(Comparator.naturalOrder())
+                .orElseThrow();
+        assertThat(keepFrom).isGreaterThan(firstStart.substring(8));
+
+        lifeboat("hold", first, "--reason", "pitr test").assertSuccess();
+        JsonNode held = lifeboat("forget", "--keep-last", "1", "--prune", "--dry-run", "--json").assertSuccess().json();
+        assertThat(walNames(held.path("prune").path("wal_deleted"))).allSatisfy(n -> assertThat(n).isLessThan(firstStart));
+        lifeboat("release", first).assertSuccess();
+
+        List<Path> before = walObjects();
+        List<String> expected = before.stream().map(p -> p.getFileName().toString())
+                .filter(n -> !n.endsWith(".history") && n.substring(8, 24).compareTo(keepFrom) < 0).sorted().toList();
+        assertThat(expected).isNotEmpty().anySatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(firstStart));
+        JsonNode dry = lifeboat("forget", "--keep-last", "1", "--prune", "--dry-run", "--json").assertSuccess().json();
+        assertThat(walNames(dry.path("prune").path("wal_deleted"))).containsExactlyElementsOf(expected);
+        assertThat(walObjects()).isEqualTo(before);
+
+        CliResult real = lifeboat("forget", "--keep-last", "1", "--prune");
+        real.assertSuccess();
+        assertThat(real.stdout()).contains("deleted " + expected.size() + " WAL file(s)");
+        List<String> after = walObjects().stream().map(p -> p.getFileName().toString()).toList();
+        assertThat(after).doesNotContainAnyElementsOf(expected).contains("00000002.history")
+                .hasSize(before.size() - expected.size());
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(newestPerServer.size());
+        assertThat(lifeboat("check", "--json").assertSuccess().json().path("ok").asBoolean()).isTrue();
+        System.out.printf("PostgresPitrIT: prune removed %d WAL files before segment position %s%n", expected.size(), keepFrom);
+    }
+
+    private static List<String> walNames(JsonNode paths) {
+        List<String> out = new ArrayList<>();
+        paths.forEach(p -> out.add(p.asText().substring(p.asText().lastIndexOf('/') + 1)));
+        return out.stream().sorted().toList();
+    }
+
+    /** Every WAL object in the repository's storage, sorted. */
+    private List<Path> walObjects() throws IOException {
+        try (Stream<Path> s = Files.walk(repo.resolve("wal"))) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    /**
+     * Backups under load: pgbench writes while the base backup is taken and its WAL archived; the
+     * cluster recovered to the end of the archive passes amcheck (the restore's verification) and
+     * its balances add up: sum(abalance) = sum(delta) of pgbench_history, as on the source.
+     */
+    @Test
+    @Order(8)
+    void baseBackupTakenUnderPgbenchLoadRestoresAndPassesAmcheck() throws Exception {
+        pgbench("-i", "-q", "-s", "2");
+        long start = System.nanoTime();
+        // Long enough to outlast the base backup on a busy machine (14-22 s measured, plus the 3 s head start).
+        Process load = pgbenchProcess("-c", "2", "-j", "2", "-T", "40", "-n");
+        Thread.sleep(3000);
+        JsonNode backup = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"), "--json")
+                .assertSuccess().json().path("snapshot");
+        boolean underLoad = load.isAlive();
+        String pgbenchOut = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(underLoad).as("pgbench still running after the base backup: " + pgbenchOut).isTrue();
+        assertThat(load.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(load.exitValue()).as(pgbenchOut).isZero();
+        String tps = pgbenchOut.lines().filter(l -> l.startsWith("tps")).findFirst().orElse("");
+        long[] source;
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+            source = balances(st);
+            String last;
+            try (ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                rs.next();
+                last = rs.getString(1);
+            }
+            awaitArchived(st, last);
+        }
+        assertThat(source[0]).isEqualTo(source[1]);
+        assertThat(source[2]).as("pgbench transactions").isGreaterThan(100);
+        Path data = work.resolve("restored-load");
+        int port = freePort();
+        try {
+            CliResult restore = lifeboat("restore", "postgres", "--data-dir", data.toString(), "--no-archive", "--start",
+                    "--port", Integer.toString(port), "--start-timeout", "3m", "--json").assertSuccess();
+            assertThat(restore.json().path("snapshot").asText()).isEqualTo(backup.path("id").asText());
+            JsonNode v = restore.json().path("verification");
+            assertThat(v.path("ok").asBoolean()).as(v.toString()).isTrue();
+            assertThat(v.path("pg_verifybackup").path("ran").asBoolean()).as(v.toString()).isTrue();
+            assertThat(v.path("indexes_checked").asInt()).isGreaterThan(100);
+            assertThat(v.path("amcheck").toString()).contains("\"database\":\"postgres\"");
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                    PgCluster.SUPERUSER, pg.password()); Statement st = c.createStatement()) {
+                assertThat(balances(st)).isEqualTo(source);
+            }
+            System.out.printf("PostgresPitrIT: under pgbench load (%s): base backup %s, %d transactions, restore with "
+                    + "verification %.1fs (verification %d ms, %d indexes checked), test %.1fs%n", tps, backup.path("stats"),
+                    source[2], restore.seconds(), v.path("duration_ms").asLong(), v.path("indexes_checked").asInt(),
+                    (System.nanoTime() - start) / 1e9);
+        } finally {
+            stop(data);
+        }
+    }
+
+    /**
+     * Named restore points: pg_dumpall of the source taken at a restore point (writes stopped)
+     * equals pg_dumpall of the cluster recovered to that point, while writes went on after it.
+     */
+    @Test
+    @Order(9)
+    void dumpOfTheClusterRecoveredToARestorePointEqualsTheSourcesDumpAtThatPoint() throws Exception {
+        String point = "lifeboat_dumpall_point";
+        String atPoint;
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO marks SELECT g, 'before point' FROM generate_series(100001, 100100) g");
+            st.execute("SELECT pg_create_restore_point('" + point + "')");
+            atPoint = dumpall(pg.port());
+            st.execute("INSERT INTO marks SELECT g, 'after point' FROM generate_series(100101, 100200) g");
+            st.execute("UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid % 7 = 0");
+            st.execute("CREATE TABLE after_point (id int)");
+            String last;
+            try (ResultSet rs = st.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                rs.next();
+                last = rs.getString(1);
+            }
+            awaitArchived(st, last);
+        }
+        assertThat(dumpall(pg.port())).isNotEqualTo(atPoint);
+        Path data = work.resolve("restored-dumpall");
+        int port = freePort();
+        try {
+            // --no-verify: amcheck would add its extension, which the source's dump does not have.
+            lifeboat("restore", "postgres", "--data-dir", data.toString(), "--no-archive", "--start", "--no-verify",
+                    "--port", Integer.toString(port), "--start-timeout", "3m", "--target-name", point).assertSuccess();
+            String recovered = dumpall(port);
+            assertThat(recovered).contains("before point").doesNotContain("after point").isEqualTo(atPoint);
+            System.out.printf("PostgresPitrIT: pg_dumpall at the restore point: %d bytes, equal%n", atPoint.length());
+        } finally {
+            stop(data);
+        }
+    }
+
+    /** {@code sum(abalance)} of pgbench_accounts, {@code sum(delta)} of pgbench_history, and its row count. */
+    private static long[] balances(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT (SELECT sum(abalance) FROM pgbench_accounts), "
+                + "(SELECT coalesce(sum(delta), 0) FROM pgbench_history), (SELECT count(*) FROM pgbench_history)")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+        }
+    }
+
+    private String dumpall(int port) throws IOException, InterruptedException {
+        Process p = client("pg_dumpall", port);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("pg_dumpall on port " + port).isZero();
+        // pg_dump 15.14 and later fence each dump with a random \restrict key: the only part that differs by run.
+        return out.replaceAll("(?m)^\\\\(un)?restrict \\S+$", "\\\\$1restrict KEY");
+    }
+
+    private void pgbench(String... args) throws IOException, InterruptedException {
+        Process p = pgbenchProcess(args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("pgbench " + String.join(" ", args) + ": " + out).isZero();
+    }
+
+    private Process pgbenchProcess(String... args) throws IOException {
+        List<String> extra = new ArrayList<>(List.of(args));
+        extra.add("postgres");
+        return client("pgbench", pg.port(), extra.toArray(String[]::new));
+    }
+
+    /** A client program of the cluster's version against 127.0.0.1:port, the password in the environment. */
+    private Process client(String program, int port, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(pg.bin().resolve(program).toString(), "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-U", PgCluster.SUPERUSER));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        pb.environment().put("PGPASSWORD", pg.password());
+        return pb.start();
+    }
+
+    private void stop(Path data) throws IOException, InterruptedException {
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-s", "stop"));
+        }
+    }
+
+    /** Last: it breaks the archive (segments dropped by /bin/true). */
+    @Test
+    @Order(12)
     void baseBackupWhoseWalIsNotArchivedFailsNamingTheSegment() throws Exception {
+        int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/true'", "SELECT pg_reload_conf()");
         Thread.sleep(500);
         CliResult r = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"),
                 "--wal-timeout", "5s").assertExitCode(17);
         assertThat(r.stderr()).containsPattern("WAL segment [0-9A-F]{24} did not reach the repository")
                 .contains("archive_command").contains("/bin/true");
-        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(2);
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(before);
     }
 
     /**
@@ -249,8 +548,9 @@ class PostgresPitrIT {
      * Lifeboat gives up after --wal-timeout instead of hanging, naming the segment.
      */
     @Test
-    @Order(8)
+    @Order(13)
     void baseBackupWhoseWalArchivingFailsGivesUpNamingTheSegment() throws Exception {
+        int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/false'", "SELECT pg_reload_conf()");
         Thread.sleep(500);
         long start = System.nanoTime();
@@ -259,11 +559,19 @@ class PostgresPitrIT {
         assertThat(r.stderr()).containsPattern("WAL segment [0-9A-F]{24} did not reach the repository")
                 .contains("/bin/false");
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(60);
-        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(2);
+        assertThat(lifeboat("snapshots", "--json").assertSuccess().json()).hasSize(before);
     }
 
     /** Restores into a new data directory, starts it, waits for promotion, returns the marks ids. */
     private List<Integer> restoredRows(String name, String... target) throws Exception {
+        return restoredRows(name, "SELECT id FROM marks ORDER BY id", 2, target);
+    }
+
+    /**
+     * Restores into a new data directory, starts it, waits for promotion to {@code timeline},
+     * returns the ids {@code query} selects.
+     */
+    private List<Integer> restoredRows(String name, String query, int timeline, String... target) throws Exception {
         Path data = work.resolve("restored-" + name);
         int port = freePort();
         // The restored server must not archive into the repository of the original.
@@ -276,7 +584,11 @@ class PostgresPitrIT {
             CliResult restore = lifeboat(args.toArray(String[]::new)).assertSuccess();
             JsonNode started = restore.json().path("started");
             assertThat(started.path("state").asText()).isEqualTo("in production");
-            assertThat(started.path("timeline").asInt()).isEqualTo(2);
+            assertThat(started.path("timeline").asInt()).isEqualTo(timeline);
+            JsonNode verified = restore.json().path("verification");
+            assertThat(verified.path("ok").asBoolean()).as(verified.toString()).isTrue();
+            assertThat(verified.path("pg_verifybackup").path("ran").asBoolean()).as(verified.toString()).isTrue();
+            assertThat(verified.path("indexes_checked").asInt()).isGreaterThan(100);
             System.out.printf("PostgresPitrIT: %s restore and recovery %.1fs (recovery %d ms)%n", name, restore.seconds(),
                     started.path("recovery_ms").asLong());
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
@@ -295,7 +607,7 @@ class PostgresPitrIT {
                 }
                 System.out.printf("PostgresPitrIT: %s recovery %.1fs%n", name, (System.nanoTime() - start) / 1e9);
                 List<Integer> ids = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("SELECT id FROM marks ORDER BY id")) {
+                try (ResultSet rs = st.executeQuery(query)) {
                     while (rs.next()) {
                         ids.add(rs.getInt(1));
                     }
@@ -345,14 +657,23 @@ class PostgresPitrIT {
         assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + new String(out, StandardCharsets.UTF_8)).isZero();
     }
 
+    /**
+     * Runs {@code cmd} as the server's OS user. setpriv execs the command itself: runuser stays
+     * as a parent that stops itself when its child is stopped and is never resumed when the child
+     * is continued and exits, which left runs hanging on this shared machine.
+     */
     private static Process runAs(List<String> cmd, Map<String, String> env) throws IOException {
         List<String> full = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            full.addAll(List.of("runuser", "-u", RUN_AS, "--"));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            full.addAll(List.of("setpriv", "--reuid=" + RUN_AS, "--regid=" + RUN_AS, "--init-groups", "--"));
         }
         full.addAll(cmd);
         ProcessBuilder pb = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("PG"));
+        if (root) {
+            pb.environment().putAll(Map.of("HOME", "/var/lib/postgresql", "USER", RUN_AS, "LOGNAME", RUN_AS));
+        }
         pb.environment().putAll(env);
         return pb.start();
     }

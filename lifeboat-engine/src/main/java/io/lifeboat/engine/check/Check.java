@@ -23,6 +23,8 @@ import io.lifeboat.repository.pack.PackHeader;
 import io.lifeboat.repository.pack.PackVerifier;
 import io.lifeboat.repository.snapshot.Snapshot;
 import io.lifeboat.repository.snapshot.TreeCodec;
+import io.lifeboat.repository.wal.WalArchive;
+import io.lifeboat.repository.wal.WalChain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -71,6 +73,7 @@ public final class Check {
             Map<PackId, ObjectInfo> stored = storedPacks();
             checkPacksExist(stored);
             List<Snapshot> snapshots = readSnapshots();
+            int walFiles = checkWalChain(snapshots);
             int read = 0;
             long bytes = 0;
             if (options.readData()) {
@@ -82,7 +85,20 @@ public final class Check {
                 }
             }
             return new CheckResult(snapshots.size(), indexFiles.size(), indexedPacks.size(), index.size(), read, bytes,
-                    problems, notes);
+                    walFiles, problems, notes);
+        }
+
+        /** Reports every run of WAL segments missing from the chain that base backups need; returns the WAL files seen. */
+        private int checkWalChain(List<Snapshot> snapshots) {
+            List<WalArchive.WalFile> files = new WalArchive(storage, repo.codec()).list();
+            List<WalChain.BaseBackup> backups = snapshots.stream().flatMap(s -> WalChain.BaseBackup.of(s).stream()).toList();
+            for (WalChain.Gap g : WalChain.gaps(files, backups)) {
+                String which = g.count() == 1 ? "WAL segment " + g.first() + " is missing"
+                        : g.count() + " WAL segments are missing, " + g.first() + " to " + g.last();
+                problems.add(new Problem(g.object(), which + " (system " + g.systemId() + ", timeline " + g.timeline()
+                        + "): point-in-time recovery cannot replay past it", g.affectedSnapshots()));
+            }
+            return files.size();
         }
 
         private void readIndexFiles(List<ObjectInfo> files) {

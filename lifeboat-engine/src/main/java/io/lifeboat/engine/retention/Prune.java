@@ -20,6 +20,8 @@ import io.lifeboat.repository.pack.PackEntry;
 import io.lifeboat.repository.pack.PackWriter;
 import io.lifeboat.repository.pack.PackWriter.FinishedPack;
 import io.lifeboat.repository.snapshot.Snapshot;
+import io.lifeboat.repository.wal.WalArchive;
+import io.lifeboat.repository.wal.WalChain;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -133,6 +135,7 @@ public final class Prune {
                 }
                 repo.reloadIndex();
             }
+            List<WalArchive.WalFile> walGone = pruneWal(snapshots);
             long writtenBytes = written.stream().mapToLong(f -> f.bytes().length).sum();
             if (options.dryRun()) {
                 writtenBytes = estimateRepacked(plan.repack);
@@ -141,7 +144,29 @@ public final class Prune {
                     plan.repack.size(), written.size(), writtenBytes, plan.unindexedDelete.size(), plan.unindexedKept,
                     plan.blobsRemoved, deletedBytes - writtenBytes, plan.unusedBytesLeft, replaced,
                     plan.missing.stream().map(p -> Handle.of(ObjectKind.DATA, p.hex()).path()).toList(),
-                    lock.staleLocks());
+                    lock.staleLocks(),
+                    walGone.stream().map(f -> WalArchive.objectPath(f.systemId(), f.name())).toList(),
+                    walGone.stream().mapToLong(WalArchive.WalFile::storedSize).sum());
+        }
+
+        /**
+         * Deletes (in a dry run: only finds) the WAL files that no remaining physical base backup
+         * needs ({@link WalChain#removable}); snapshots are read under the lock, so a held or
+         * just-committed base backup always counts.
+         */
+        private List<WalArchive.WalFile> pruneWal(List<Snapshot> retained) {
+            WalArchive wal = new WalArchive(storage, repo.codec());
+            List<WalChain.BaseBackup> backups = retained.stream().flatMap(s -> WalChain.BaseBackup.of(s).stream()).toList();
+            List<WalArchive.WalFile> gone = WalChain.removable(wal.list(), backups);
+            if (!options.dryRun()) {
+                lock.checkHeld();
+                int done = 0;
+                for (WalArchive.WalFile f : gone) {
+                    progress.onProgress(new Progress("prune: delete WAL", done++, gone.size(), 0, -1, f.name()));
+                    wal.delete(f);
+                }
+            }
+            return gone;
         }
 
         /**

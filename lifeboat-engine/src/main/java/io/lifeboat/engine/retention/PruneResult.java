@@ -21,14 +21,18 @@ import java.util.List;
  * @param indexFilesReplaced old index files replaced by the new ones
  * @param missingPacks packs the index listed but storage lacks; their entries were dropped
  * @param staleLocks stale locks seen while taking the lock
+ * @param walDeleted WAL objects ({@code wal/<system>/<timeline>/<file>}) deleted because they are
+ *     older than the start of every remaining physical base backup of their system
+ * @param walBytesFreed their stored size
  */
 public record PruneResult(boolean dryRun, int snapshots, int packsBefore, long bytesBefore, int packsDeleted,
         int packsRepacked, int packsWritten, long bytesWritten, int unindexedDeleted, int unindexedKept,
         long blobsRemoved, long bytesFreed, long unusedBytesLeft, int indexFilesReplaced, List<String> missingPacks,
-        List<String> staleLocks) {
+        List<String> staleLocks, List<String> walDeleted, long walBytesFreed) {
     public PruneResult {
         missingPacks = List.copyOf(missingPacks);
         staleLocks = List.copyOf(staleLocks);
+        walDeleted = List.copyOf(walDeleted);
     }
 
     public long bytesAfter() {

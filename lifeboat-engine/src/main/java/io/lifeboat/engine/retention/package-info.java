@@ -41,6 +41,12 @@
  * {@code --max-repack-size}). A held snapshot is a snapshot like any other here: everything it
  * uses is used, so prune never removes its data.
  *
+ * <p><b>WAL.</b> Prune also deletes the archived WAL that no remaining physical base backup needs:
+ * per PostgreSQL system, every file older than the start segment of its oldest remaining base
+ * backup, held ones included ({@link io.lifeboat.repository.wal.WalChain#removable}); {@code
+ * .history} files stay. It does so last, after the packs, under the same lock; a dry run lists
+ * them. WAL is never shared between snapshots' blobs, so this is independent of the steps below.
+ *
  * <p><b>Order of writes.</b> (1) Repacked blobs go into new packs, each blob authenticated on the
  * way. (2) A new index listing every pack that stays is written, naming the old index files it
  * supersedes. (3) Only then are the old index files deleted, and (4) last the packs. A crash after

@@ -101,6 +101,17 @@ public final class WalArchive {
         return storage.stat(handle(systemId, name)).isPresent();
     }
 
+    /** Deletes one archived file; deleting a file that is gone already succeeds. */
+    public void delete(WalFile file) {
+        checkName(file.name());
+        storage.delete(handle(file.systemId(), file.name()));
+    }
+
+    /** The repository object a file is stored as, e.g. {@code wal/7312…/00000001/000000010000000000000003}. */
+    public static String objectPath(String systemId, String name) {
+        return handle(systemId, name).path();
+    }
+
     /** Every archived file, ordered by system, timeline and name. */
     public List<WalFile> list() {
         List<WalFile> out = new ArrayList<>();

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +30,9 @@ import java.util.stream.Stream;
  * mid-restore never leaves a directory that looks ready.
  */
 public final class PhysicalRestoreTarget implements RestoreTarget {
+    /** Settings of an earlier recovery, which the new one replaces. */
+    private static final Pattern EARLIER_RECOVERY =
+            Pattern.compile("\\s*(restore_command|recovery_target\\w*|recovery_end_command|archive_cleanup_command)\\s*=");
     private final Path dataDir;
     private final RecoveryTarget target;
     private final String restoreCommand;
@@ -105,14 +109,21 @@ public final class PhysicalRestoreTarget implements RestoreTarget {
     }
 
     private void configure() throws IOException {
+        Path auto = dataDir.resolve("postgresql.auto.conf");
         List<String> lines = new ArrayList<>();
+        if (Files.exists(auto)) {
+            // A cluster that was itself restored carries the settings of that recovery; two targets
+            // would stop PostgreSQL from starting ("multiple recovery targets specified").
+            for (String line : Files.readAllLines(auto, StandardCharsets.UTF_8)) {
+                lines.add(EARLIER_RECOVERY.matcher(line).lookingAt() ? "# replaced by a later lifeboat restore: " + line : line);
+            }
+        }
         lines.add("");
         lines.add("# Added by lifeboat restore: point-in-time recovery from the repository's WAL archive.");
         lines.addAll(target.settings(restoreCommand));
         lines.addAll(extraSettings);
-        Path auto = dataDir.resolve("postgresql.auto.conf");
         Files.writeString(auto, String.join("\n", lines) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         fsync(auto);
         Path signal = dataDir.resolve("recovery.signal");
         Files.write(signal, new byte[0]);

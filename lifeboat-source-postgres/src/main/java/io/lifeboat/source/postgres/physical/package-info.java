@@ -76,9 +76,12 @@
  * Recovery may use a {@code .streaming} copy only as the newest WAL of its timeline ({@code wal
  * fetch} checks): it replays the records it holds and reaches the zeros, the end of WAL.
  *
+ * <p><b>Verifying</b> ({@link io.lifeboat.source.postgres.RecoveryVerification}): {@code pg_verifybackup}
+ * against the restored {@code backup_manifest} before the start, a query and amcheck once recovery
+ * has ended. WAL retention and gaps are judged by {@code io.lifeboat.repository.wal.WalChain}.
+ *
  * <p><b>Not yet.</b> Extra tablespaces, reconnecting after a dropped replication connection and
- * following a timeline switch without a restart (the receiver exits; run it again), the daemon fast
- * path for {@code archive_command}, prefetching in {@code wal fetch}, verification after
- * {@code --start} (query, amcheck, pg_verifybackup), WAL retention and {@code check} of the WAL chain.
+ * following a timeline switch without a restart (the receiver exits; run it again), and the
+ * daemon fast path for {@code archive_command}.
  */
 package io.lifeboat.source.postgres.physical;
