@@ -1,13 +1,16 @@
 package io.lifeboat.cli;
 
+import static io.lifeboat.cli.PostgresOsSupport.RUN_AS;
+import static io.lifeboat.cli.PostgresOsSupport.chown;
+import static io.lifeboat.cli.PostgresOsSupport.deleteTree;
+import static io.lifeboat.cli.PostgresOsSupport.freePort;
+import static io.lifeboat.cli.PostgresOsSupport.jar;
+import static io.lifeboat.cli.PostgresOsSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.testkit.postgres.PgCluster;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +53,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresPitrIT {
-    private static final String RUN_AS = "postgres";
     private static final String PASSWORD = "pitr test password";
     private static final Duration LOAD = Duration.ofSeconds(20);
     private static final String RESTORE_POINT = "lifeboat_it_point";
@@ -676,49 +678,5 @@ class PostgresPitrIT {
         }
         pb.environment().putAll(env);
         return pb.start();
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path jar() {
-        String configured = System.getProperty("lifeboat.jar");
-        return (configured != null ? Path.of(configured) : Path.of("target", "lifeboat.jar")).toAbsolutePath();
-    }
-
-    private static void chown(Path p) throws IOException {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return;
-        }
-        var users = p.getFileSystem().getUserPrincipalLookupService();
-        var view = Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class);
-        view.setOwner(users.lookupPrincipalByName(RUN_AS));
-        view.setGroup(users.lookupPrincipalByGroupName(RUN_AS));
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("warning: cannot delete " + dir + ": " + e.getMessage());
-        }
     }
 }
