@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.lifeboat.testkit.postgres.PgCluster;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each bad input gets a clear error with a hint and the documented exit code, and leaves no
  * snapshot behind: unreachable server, wrong password, missing database, missing privilege,
- * a password on the command line, missing or too old client programs, pg_dump dying mid-stream.
+ * a password on the command line, missing or too old client programs, pg_dump dying mid-stream,
+ * a restore target whose disk is full.
  */
 class PostgresBadInputIT {
     private static final String WRONG_PASSWORD = "not-the-password-7f3a";
@@ -139,6 +141,53 @@ class PostgresBadInputIT {
         CliResult ok = own.run("backup", "postgres", "--url", pg.url("app"), "--json").assertSuccess();
         assertThat(ok.json().path("snapshot").path("metadata").path("total_rows").asLong()).isEqualTo(5000);
         own.run("check", "--read-data").assertSuccess();
+    }
+
+    /**
+     * A restore target whose disk fills up: the target database lives in a tablespace on a 4 MiB
+     * filesystem (tmpfs, so the test needs root to mount it). The restore fails with the server's
+     * error and a hint, and the repository is untouched: check passes and the same snapshot then
+     * restores into a database with room.
+     */
+    @Test
+    void restoreIntoAFullDiskFailsWithAHintAndTheSnapshotStillRestoresElsewhere() throws Exception {
+        assumeThat(System.getProperty("user.name")).as("mounting a small filesystem needs root").isEqualTo("root");
+        // Outside @TempDir, which only root may enter: the server (user postgres) writes here.
+        Path small = Files.createTempDirectory("lifeboat-full-disk-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        assumeThat(mount.waitFor()).as("mount tmpfs: " + new String(mount.getInputStream().readAllBytes(),
+                StandardCharsets.UTF_8)).isZero();
+        CliProcess own = CliProcess.forRepository(tmp.resolve("repo-full-disk"), "full disk").withEnv("PGPASSWORD", pg.password());
+        own.run("init").assertSuccess();
+        try {
+            PostgresOsSupport.chown(small);
+            pg.createDatabase("big");
+            pg.execute("big", "CREATE TABLE pages (id int PRIMARY KEY, body text)",
+                    "INSERT INTO pages SELECT g, md5(g::text) || repeat('lifeboat ', 20) FROM generate_series(1, 60000) g");
+            String snapshot = own.run("backup", "postgres", "--url", pg.url("big"), "--json").assertSuccess().json()
+                    .path("snapshot").path("id").asText();
+            pg.execute("postgres", "CREATE TABLESPACE tiny LOCATION '" + small + "'",
+                    "CREATE DATABASE full_target TABLESPACE tiny");
+
+            CliResult full = own.run("restore", snapshot, "--target-db", "full_target");
+            full.assertExitCode(17);
+            assertThat(full.stderr()).containsAnyOf("No space left on device", "could not extend file")
+                    .contains("hint: free disk space on the database server");
+
+            own.run("check", "--read-data").assertSuccess();
+            own.run("restore", snapshot, "--target-db", "roomy").assertSuccess();
+            try (var c = pg.connect("roomy"); var st = c.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM pages")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(60000);
+            }
+        } finally {
+            pg.execute("postgres", "DROP DATABASE IF EXISTS full_target", "DROP TABLESPACE IF EXISTS tiny");
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+            Files.deleteIfExists(small);
+        }
     }
 
     private static Path script(String dir, String name, String body) throws IOException {

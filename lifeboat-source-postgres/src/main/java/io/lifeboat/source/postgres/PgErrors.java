@@ -53,6 +53,11 @@ final class PgErrors {
                 + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")"), "see the server log for details", e);
     }
 
+    /** Whether a server or client error says that a disk is full. */
+    static boolean isDiskFull(String error) {
+        return error.contains("No space left on device") || error.contains("could not extend file");
+    }
+
     /** A failed child (pg_dump, pg_restore), from its exit code and the first error lines it printed. */
     static LifeboatException ofChild(String program, int exitCode, java.util.List<String> stderr, PgConnectionConfig c) {
         String errors = String.join("; ", stderr.stream().filter(l -> l.contains("error") || l.contains("FATAL")
@@ -67,7 +72,7 @@ final class PgErrors {
         if (errors.contains("permission denied") || errors.contains("must be owner")) {
             return new LifeboatException(ErrorCode.SOURCE_ERROR, msg, PRIVILEGE_HINT);
         }
-        if (errors.contains("No space left on device") || errors.contains("could not extend file")) {
+        if (isDiskFull(errors)) {
             return new LifeboatException(ErrorCode.SOURCE_ERROR, msg, "free disk space on the database server and run again");
         }
         return new LifeboatException(ErrorCode.SOURCE_ERROR, msg, "see the messages above and the server log");

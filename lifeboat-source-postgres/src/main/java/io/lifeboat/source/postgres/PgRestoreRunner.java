@@ -76,6 +76,13 @@ final class PgRestoreRunner {
             if (errors.isEmpty()) {
                 throw PgErrors.ofChild(what, rc, lines, target);
             }
+            if (errors.stream().anyMatch(PgErrors::isDiskFull)) {
+                // Not a partial restore to report as warnings: the server cannot take the data at all.
+                LifeboatException full = PgErrors.ofChild(what, rc, errors.stream().filter(PgErrors::isDiskFull).toList(), target);
+                throw new LifeboatException(full.code(), full.getMessage(), "free disk space on the database server, "
+                        + "drop the partly restored database " + config.database() + " (or restore over it with --clean), "
+                        + "and run the restore again; the repository is unchanged", full);
+            }
             String prefix = label == null ? "" : label + ": ";
             synchronized (warnings) {
                 errors.stream().limit(MAX_WARNINGS).forEach(l -> warnings.add(prefix + l));
