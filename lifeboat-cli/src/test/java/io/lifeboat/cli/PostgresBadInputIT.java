@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Each bad input gets a clear error with a hint and the documented exit code, and leaves no
  * snapshot behind: unreachable server, wrong password, missing database, missing privilege,
  * a password on the command line, missing or too old client programs, pg_dump dying mid-stream,
- * a restore target whose disk is full.
+ * a restore target whose disk is full, a physical backup of a server with an extra tablespace.
  */
 class PostgresBadInputIT {
     private static final String WRONG_PASSWORD = "not-the-password-7f3a";
@@ -141,6 +141,25 @@ class PostgresBadInputIT {
         CliResult ok = own.run("backup", "postgres", "--url", pg.url("app"), "--json").assertSuccess();
         assertThat(ok.json().path("snapshot").path("metadata").path("total_rows").asLong()).isEqualTo(5000);
         own.run("check", "--read-data").assertSuccess();
+    }
+
+    /** Physical backups of a server with an extra tablespace are refused, naming it, before anything is stored. */
+    @Test
+    void physicalBackupOfAServerWithAnExtraTablespaceIsRefusedNamingIt() throws Exception {
+        Path location = Files.createTempDirectory("lifeboat-tablespace-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try {
+            PostgresOsSupport.chown(location);
+            pg.execute("postgres", "CREATE TABLESPACE archive_space LOCATION '" + location + "'");
+            CliResult r = cli.run("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"));
+            r.assertExitCode(18);
+            assertThat(r.stderr()).contains("tablespaces outside the data directory [archive_space]",
+                    "not supported yet", "hint: move them into pg_default");
+            assertNoSnapshotAndNoData();
+        } finally {
+            pg.execute("postgres", "DROP TABLESPACE IF EXISTS archive_space");
+            PostgresOsSupport.deleteTree(location);
+        }
     }
 
     /**
