@@ -18,20 +18,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 scale="${1:-50}"
 work="${2:-/tmp/lifeboat-phys-bench}"
-bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-[ -x "$bin/initdb" ] || { echo "PostgreSQL not installed: run scripts/install-deps" >&2; exit 1; }
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-command -v pgbackrest >/dev/null || { $sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq pgbackrest >/dev/null; }
-java="${LIFEBOAT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-jar="$here/lifeboat-cli/target/lifeboat.jar"
-"$here/lifeboat" --version >/dev/null   # builds if needed, outside the timings
-
-# Everything in $work belongs to postgres: the server runs archive_command (both tools' pushes) as
-# that user, and the restored data directories must be its own.
-rm -rf "$work"; mkdir -p "$work"; chmod 755 "$work"
-as_pg=(); if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work"; as_pg=(runuser -u postgres --); fi
+# shellcheck source=bench/pg-common.sh
+source "$here/bench/pg-common.sh"
 run() { "${as_pg[@]}" env LIFEBOAT_PROGRESS=0 LIFEBOAT_PG_BIN="$bin" PGPASSWORD=bench-db-password "$@"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 export PGPASSWORD="bench-db-password" PGHOST=127.0.0.1 PGUSER=postgres
 run sh -c "umask 077; echo '$PGPASSWORD' > '$work/pw'; echo bench-password > '$work/lb-password'"

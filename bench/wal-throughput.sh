@@ -11,18 +11,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 segments="${1:-16}"
 work="${2:-/tmp/lifeboat-wal-bench}"
-bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-[ -x "$bin/initdb" ] || { echo "PostgreSQL not installed: run scripts/install-deps" >&2; exit 1; }
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-command -v pgbackrest >/dev/null || { $sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq pgbackrest >/dev/null; }
-java="${LIFEBOAT_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-jar="$here/lifeboat-cli/target/lifeboat.jar"
-"$here/lifeboat" --version >/dev/null   # builds if needed, outside the timings
-
-rm -rf "$work"; mkdir -p "$work"; chmod 755 "$work"
-as_pg=(); if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work"; as_pg=(runuser -u postgres --); fi
+# shellcheck source=bench/pg-common.sh
+source "$here/bench/pg-common.sh"
 run() { "${as_pg[@]}" env LIFEBOAT_PASSWORD=bench-password LIFEBOAT_PROGRESS=0 PGPASSWORD=bench-db-password "$@"; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 export PGPASSWORD="bench-db-password" PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
 run sh -c "echo '$PGPASSWORD' > '$work/pw'"
 run "$bin/initdb" -D "$work/data" -U postgres --auth=scram-sha-256 --pwfile="$work/pw" -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
