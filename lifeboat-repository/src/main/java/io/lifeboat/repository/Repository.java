@@ -33,7 +33,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -303,12 +305,21 @@ public final class Repository implements AutoCloseable {
         return i;
     }
 
-    /** Reads every index file again (after another client wrote some). */
-    public synchronized void reloadIndex() {
-        index = loadIndex();
+    /**
+     * Reads every index file again (after another client wrote some) and returns them by object
+     * name, in listing order, for callers that need the files themselves (prune).
+     */
+    public synchronized Map<String, IndexFile> reloadIndex() {
+        Map<String, IndexFile> files = new LinkedHashMap<>();
+        index = loadIndex(files);
+        return files;
     }
 
     private MasterIndex loadIndex() {
+        return loadIndex(new LinkedHashMap<>());
+    }
+
+    private MasterIndex loadIndex(Map<String, IndexFile> files) {
         MasterIndex i = new MasterIndex();
         for (ObjectInfo o : storage.list(ObjectKind.INDEX)) {
             byte[] stored;
@@ -322,6 +333,7 @@ public final class Repository implements AutoCloseable {
             }
             IndexFile f = IndexFile.open(codec, o.handle().name(), stored);
             f.packs().forEach(i::addPack);
+            files.put(o.handle().name(), f);
         }
         return i;
     }

@@ -38,10 +38,15 @@ final class TreePackCache {
      * pack with {@code read} and its header with {@code header}. Empty when the pack does not
      * list the blob as a tree.
      */
-    synchronized java.util.Optional<Slice> get(PackId pack, BlobId id, Function<PackId, byte[]> read,
+    java.util.Optional<Slice> get(PackId pack, BlobId id, Function<PackId, byte[]> read,
             Function<byte[], List<PackEntry>> header) {
-        Cached c = packs.get(pack);
+        Cached c;
+        synchronized (this) {
+            c = packs.get(pack);
+        }
         if (c == null) {
+            // Read outside the lock, so that other threads' cached trees are not held up by this
+            // request; two threads missing the same pack at once both read it, which is harmless.
             byte[] whole = read.apply(pack);
             Map<BlobId, PackEntry> trees = new HashMap<>();
             for (PackEntry e : header.apply(whole)) {
@@ -51,9 +56,12 @@ final class TreePackCache {
             }
             c = new Cached(whole, trees);
             if (whole.length <= maxBytes) {
-                packs.put(pack, c);
-                bytes += whole.length;
-                evict();
+                synchronized (this) {
+                    if (packs.putIfAbsent(pack, c) == null) {
+                        bytes += whole.length;
+                        evict();
+                    }
+                }
             }
         }
         PackEntry e = c.trees().get(id);

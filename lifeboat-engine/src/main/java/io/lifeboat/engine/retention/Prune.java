@@ -78,19 +78,17 @@ public final class Prune {
 
         PruneResult execute() {
             // Under the lock, so that the index and snapshots are exactly what is committed now.
-            List<ObjectInfo> indexObjects = storage.list(ObjectKind.INDEX);
             Map<PackId, List<PackEntry>> indexed = new LinkedHashMap<>();
             List<ObjectId> indexIds = new ArrayList<>();
             Set<ObjectId> superseded = new HashSet<>();
-            for (ObjectInfo o : indexObjects) {
-                IndexFile f = IndexFile.open(repo.codec(), o.handle().name(), storage.get(o.handle()));
+            // One read of every index file: the repository's master index is rebuilt from the same files.
+            repo.reloadIndex().forEach((name, f) -> {
                 f.packs().forEach(indexed::putIfAbsent);
-                indexIds.add(ObjectId.parse(o.handle().name()));
+                indexIds.add(ObjectId.parse(name));
                 superseded.addAll(f.supersedes());
-            }
+            });
             // Index files an interrupted prune replaced but could not delete yet: finish that too.
             boolean leftoverIndex = indexIds.stream().anyMatch(superseded::contains);
-            repo.reloadIndex();
             Map<PackId, ObjectInfo> stored = PrunePlan.byPack(storage.list(ObjectKind.DATA));
             List<Snapshot> snapshots = repo.snapshots().stream().filter(s -> !alsoForgotten.contains(s.id())).toList();
             Set<BlobId> used;
