@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,12 +10,17 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
  * What the physical-backup tests need around the clusters they run as the {@code postgres} OS
- * user: files handed to that user, free ports, and cleanup that never fails a test.
+ * user: files handed to that user, free ports, waiting for a restored server's promotion, and
+ * cleanup that never fails a test.
  */
 final class PostgresOsSupport {
     static final String RUN_AS = "postgres";
@@ -49,6 +56,21 @@ final class PostgresOsSupport {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the server behind {@code st} has left recovery, failing after {@code timeout}. */
+    static void awaitPromotion(Statement st, String name, Duration timeout) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime()).as("promotion of " + name).isLessThan(deadline);
+            Thread.sleep(200);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import static io.lifeboat.cli.PostgresOsSupport.RUN_AS;
+import static io.lifeboat.cli.PostgresOsSupport.awaitPromotion;
 import static io.lifeboat.cli.PostgresOsSupport.chown;
 import static io.lifeboat.cli.PostgresOsSupport.deleteTree;
 import static io.lifeboat.cli.PostgresOsSupport.freePort;
@@ -400,17 +401,7 @@ class PostgresWalReceiveIT {
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
             try (Connection c = DriverManager.getConnection(url, PgCluster.SUPERUSER, pg.password());
                     Statement st = c.createStatement()) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (true) {
-                    try (ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            break;
-                        }
-                    }
-                    assertThat(System.nanoTime()).as("promotion of " + name).isLessThan(deadline);
-                    Thread.sleep(200);
-                }
+                awaitPromotion(st, name, Duration.ofSeconds(120));
                 List<Integer> ids = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery("SELECT id FROM marks ORDER BY id")) {
                     while (rs.next()) {
