@@ -33,10 +33,12 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 final class MultipartPut {
     private final S3Client client;
     private final S3StorageConfig config;
+    private final RequestCounter counter;
 
-    MultipartPut(S3Client client, S3StorageConfig config) {
+    MultipartPut(S3Client client, S3StorageConfig config, RequestCounter counter) {
         this.client = client;
         this.config = config;
+        this.counter = counter;
     }
 
     void upload(String key, byte[] content, boolean dataPack, String action) {
@@ -67,7 +69,8 @@ final class MultipartPut {
             client.completeMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts)));
         } catch (SdkException e) {
-            LifeboatException failure = S3Failure.of(e, action + " (multipart upload)", config);
+            LifeboatException failure = S3Failure.ofUpload(e, action + " (multipart upload)", config,
+                    counter.signedRequestAccepted());
             abort(key, uploadId, failure);
             throw failure;
         } catch (RuntimeException | Error e) {
@@ -109,9 +112,12 @@ final class MultipartPut {
     }
 
     private CompletedPart uploadPart(String key, String uploadId, int number, byte[] content, int offset, int length) {
-        UploadPartRequest request = UploadPartRequest.builder().bucket(config.bucket()).key(key).uploadId(uploadId)
-                .partNumber(number).contentLength((long) length).contentMD5(S3Storage.md5(content, offset, length))
-                .build();
+        UploadPartRequest.Builder b = UploadPartRequest.builder().bucket(config.bucket()).key(key).uploadId(uploadId)
+                .partNumber(number).contentLength((long) length);
+        if (!config.payloadSigned()) {
+            b.contentMD5(S3Storage.md5(content, offset, length));
+        }
+        UploadPartRequest request = b.build();
         String etag = client.uploadPart(request, RequestBody.fromContentProvider(
                         () -> new ByteArrayInputStream(content, offset, length), length, "application/octet-stream"))
                 .eTag();

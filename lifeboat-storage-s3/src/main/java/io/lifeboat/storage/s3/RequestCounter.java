@@ -25,11 +25,29 @@ final class RequestCounter implements ExecutionInterceptor {
     private final LongAdder list = new LongAdder();
     private final LongAdder delete = new LongAdder();
     private final LongAdder head = new LongAdder();
+    private volatile boolean signedRequestAccepted;
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         counterOf(operation == null ? "" : operation, context.httpRequest().method().name()).increment();
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        int status = context.httpResponse().statusCode();
+        if (status < 300 || status == 304 || status == 404 || status == 412) {
+            signedRequestAccepted = true;
+        }
+    }
+
+    /**
+     * Whether the server has accepted a signed request of this client (any success, or an answer
+     * such as 404 that it gives only after checking the signature): the keys work, so a later
+     * signature mismatch on an upload comes from changed bytes, not from wrong keys.
+     */
+    boolean signedRequestAccepted() {
+        return signedRequestAccepted;
     }
 
     private LongAdder counterOf(String operation, String method) {

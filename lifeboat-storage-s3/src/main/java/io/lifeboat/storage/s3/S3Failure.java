@@ -23,6 +23,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * conditional writes, and every client-side I/O failure: connection refused or reset, a response
  * cut short, a socket timeout.
  *
+ * <p>Uploads add the answers a server gives when the bytes it received are not the bytes that were
+ * sent (400 BadDigest, XAmzContentSHA256Mismatch, IncompleteBody), and 403 SignatureDoesNotMatch
+ * once the same client has had a signed request accepted: the keys work, so the payload's
+ * signature failed because bytes changed on the way ({@link #ofUpload}).
+ *
  * <h2>Not retryable</h2>
  * Every other 4xx: wrong keys (403 InvalidAccessKeyId, SignatureDoesNotMatch), missing
  * permissions (403 AccessDenied), a missing bucket (404 NoSuchBucket), bad requests. They stay
@@ -40,7 +45,29 @@ final class S3Failure {
             "InvalidToken", "ExpiredToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed",
             "InvalidSecurity");
 
+    /** Answers to an upload whose bytes arrived changed. */
+    private static final Set<String> CORRUPTED_UPLOAD_CODES = Set.of("BadDigest", "XAmzContentSHA256Mismatch",
+            "IncompleteBody", "InvalidDigest");
+
     private S3Failure() {}
+
+    /**
+     * The failure of an upload: as {@link #of}, but retryable when the server says the bytes it
+     * received differ from those sent, which a new attempt sends again.
+     *
+     * @param keysWork whether the server has accepted a signed request from this client before
+     */
+    static LifeboatException ofUpload(SdkException e, String action, S3StorageConfig config, boolean keysWork) {
+        LifeboatException failure = of(e, action, config);
+        String code = errorCode(e);
+        if (!failure.retryable() && (CORRUPTED_UPLOAD_CODES.contains(code)
+                || keysWork && code.equals("SignatureDoesNotMatch"))) {
+            return new LifeboatException(failure.code(), failure.getMessage() + " (the bytes changed on the way)",
+                    "the upload is retried; if this repeats, check the network path to the S3 server (proxies, NICs)",
+                    e, true);
+        }
+        return failure;
+    }
 
     /**
      * The failure of {@code action} (e.g. {@code "write data/3f/3fa2…"}) on the repository

@@ -43,13 +43,15 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * <h2>How the contract is kept</h2>
  * <ul>
  *   <li><b>Atomic, durable put:</b> S3 makes an object visible whole or not at all, after it is
- *       stored durably. Objects larger than the part size go up as a multipart upload
+ *       stored durably. Objects larger than the multipart threshold (32 MiB) go up as a multipart upload
  *       ({@link MultipartPut}), which is equally atomic: nothing is visible before the completion,
  *       and a failed upload is aborted.</li>
  *   <li><b>Exclusive create:</b> {@code PUT} with {@code If-None-Match: *} ({@link
  *       S3StorageConfig.CreateMode}); 412 Precondition Failed means the object exists.</li>
- *   <li><b>Integrity in transit:</b> every upload carries {@code Content-MD5}, which the server
- *       checks before it stores anything. The SDK's default CRC32 checksums are switched to
+ *   <li><b>Integrity in transit:</b> the server checks every upload before it stores anything:
+ *       against its {@code Content-MD5} over HTTPS, against the SigV4 signature of its payload
+ *       over plain HTTP, where the SDK signs the bytes anyway and an MD5 would be a second
+ *       full pass for nothing ({@link S3StorageConfig#payloadSigned}). The SDK's default CRC32 checksums are switched to
  *       {@code WHEN_REQUIRED}: by default the SDK sends them as a trailer of an
  *       {@code aws-chunked} body, which MinIO before 2023, Ceph RGW before Reef, B2, and other
  *       servers reject or store corrupted; Content-MD5 is understood by every one of them.
@@ -78,7 +80,7 @@ public final class S3Storage implements Storage {
         this.config = Objects.requireNonNull(config, "config");
         this.counter = new RequestCounter();
         this.client = newClient(config, counter);
-        this.multipart = new MultipartPut(client, config);
+        this.multipart = new MultipartPut(client, config, counter);
     }
 
     private static S3Client newClient(S3StorageConfig config, RequestCounter counter) {
@@ -116,12 +118,15 @@ public final class S3Storage implements Storage {
     @Override
     public void put(Handle handle, byte[] content) {
         String key = key(handle);
-        if (content.length > config.partSize()) {
+        if (content.length > config.multipartThreshold()) {
             multipart.upload(key, content, isDataPack(handle), "write " + handle.path());
             return;
         }
-        call("write " + handle.path(), () -> client.putObject(putRequest(key, content, handle, null),
-                RequestBody.fromBytes(content)));
+        try {
+            client.putObject(putRequest(key, content, handle, null), RequestBody.fromBytes(content));
+        } catch (SdkException e) {
+            throw S3Failure.ofUpload(e, "write " + handle.path(), config, counter.signedRequestAccepted());
+        }
     }
 
     @Override
@@ -142,7 +147,7 @@ public final class S3Storage implements Storage {
             if (S3Failure.hasStatus(e, 412)) {
                 return false;
             }
-            throw S3Failure.of(e, action, config);
+            throw S3Failure.ofUpload(e, action, config, counter.signedRequestAccepted());
         }
     }
 
@@ -283,8 +288,10 @@ public final class S3Storage implements Storage {
     PutObjectRequest putRequest(String key, byte[] content, Handle handle, String ifNoneMatch) {
         PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(config.bucket()).key(key)
                 .contentLength((long) content.length)
-                .contentMD5(md5(content, 0, content.length))
                 .contentType("application/octet-stream");
+        if (!config.payloadSigned()) {
+            b.contentMD5(md5(content, 0, content.length));
+        }
         if (ifNoneMatch != null) {
             b.ifNoneMatch(ifNoneMatch);
         }

@@ -27,15 +27,16 @@ import java.util.regex.Pattern;
  * @param kmsKeyId the KMS key for {@link Sse#KMS}, or {@code null} for the bucket's default key
  * @param storageClass storage class of data packs ({@code null}: the bucket's default); small
  *     metadata objects always use STANDARD, see {@link #storageClassFor}
- * @param partSize size of the parts of a multipart upload; objects larger than this are uploaded
- *     in parts
+ * @param partSize size of the parts of a multipart upload
+ * @param multipartThreshold objects larger than this go up as a multipart upload, smaller ones in
+ *     one PUT
  * @param partConcurrency parts of one object uploaded at the same time
  * @param create how {@code create} is made exclusive
  * @param socketTimeout how long a request may wait for the next byte before it fails (retryably)
  */
 public record S3StorageConfig(String bucket, String prefix, URI endpoint, boolean pathStyle, String region,
-        S3Credentials credentials, Sse sse, String kmsKeyId, String storageClass, int partSize, int partConcurrency,
-        CreateMode create, Duration socketTimeout) {
+        S3Credentials credentials, Sse sse, String kmsKeyId, String storageClass, int partSize, int multipartThreshold,
+        int partConcurrency, CreateMode create, Duration socketTimeout) {
 
     /**
      * 8 MiB: a pack (16 MiB by default, up to a chunk more) goes up as 2-3 parts in parallel, which
@@ -46,6 +47,14 @@ public record S3StorageConfig(String bucket, String prefix, URI endpoint, boolea
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
     static final int MIN_PART_SIZE = 5 * 1024 * 1024;
     static final int MAX_PART_SIZE = 512 * 1024 * 1024;
+    /**
+     * 32 MiB: a pack (16 MiB by default, up to a chunk more) goes up in one PUT. A multipart upload
+     * of the same bytes costs the client two more requests and a signature per part, and the
+     * server a second copy of the bytes when it assembles the parts (S3Proxy, for one, stores
+     * parts apart and joins them on completion): one PUT instead of five per pack. Parallel parts only pay off for larger
+     * objects on long-distance links, so larger packs (a pack size above 32 MiB) still go in parts.
+     */
+    public static final int DEFAULT_MULTIPART_THRESHOLD = 32 * 1024 * 1024;
     public static final int DEFAULT_PART_CONCURRENCY = 4;
     public static final String DEFAULT_REGION = "us-east-1";
     public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
@@ -145,6 +154,10 @@ public record S3StorageConfig(String bucket, String prefix, URI endpoint, boolea
             throw S3StorageFactory.usage("part size " + partSize + " is out of range",
                     "choose a part size between 5 and 512 MiB (part_size=8 is the default)");
         }
+        if (multipartThreshold < MIN_PART_SIZE || multipartThreshold > MAX_PART_SIZE) {
+            throw S3StorageFactory.usage("multipart threshold " + multipartThreshold + " is out of range",
+                    "choose a threshold between 5 and 512 MiB (multipart_threshold=32 is the default)");
+        }
         if (partConcurrency < 1 || partConcurrency > 64) {
             throw S3StorageFactory.usage("part concurrency " + partConcurrency + " is out of range",
                     "choose between 1 and 64 parallel parts");
@@ -157,32 +170,44 @@ public record S3StorageConfig(String bucket, String prefix, URI endpoint, boolea
     /** A configuration with the defaults for everything but the place. */
     public static S3StorageConfig of(String bucket, String prefix, S3Credentials credentials) {
         return new S3StorageConfig(bucket, prefix, null, false, DEFAULT_REGION, credentials, Sse.NONE, null, null,
-                DEFAULT_PART_SIZE, DEFAULT_PART_CONCURRENCY, CreateMode.CONDITIONAL, DEFAULT_SOCKET_TIMEOUT);
+                DEFAULT_PART_SIZE, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_CONCURRENCY, CreateMode.CONDITIONAL,
+                DEFAULT_SOCKET_TIMEOUT);
     }
 
     public S3StorageConfig withEndpoint(URI server, boolean path) {
         return new S3StorageConfig(bucket, prefix, server, path, region, credentials, sse, kmsKeyId, storageClass,
-                partSize, partConcurrency, create, socketTimeout);
+                partSize, multipartThreshold, partConcurrency, create, socketTimeout);
     }
 
+    /** Parts of {@code size}, for every object larger than {@code size}. */
     public S3StorageConfig withPartSize(int size) {
         return new S3StorageConfig(bucket, prefix, endpoint, pathStyle, region, credentials, sse, kmsKeyId,
-                storageClass, size, partConcurrency, create, socketTimeout);
+                storageClass, size, size, partConcurrency, create, socketTimeout);
     }
 
     public S3StorageConfig withCreate(CreateMode mode) {
         return new S3StorageConfig(bucket, prefix, endpoint, pathStyle, region, credentials, sse, kmsKeyId,
-                storageClass, partSize, partConcurrency, mode, socketTimeout);
+                storageClass, partSize, multipartThreshold, partConcurrency, mode, socketTimeout);
     }
 
     public S3StorageConfig withSocketTimeout(Duration timeout) {
         return new S3StorageConfig(bucket, prefix, endpoint, pathStyle, region, credentials, sse, kmsKeyId,
-                storageClass, partSize, partConcurrency, create, timeout);
+                storageClass, partSize, multipartThreshold, partConcurrency, create, timeout);
     }
 
     public S3StorageConfig withEncryption(Sse encryption, String kmsKey, String storage) {
         return new S3StorageConfig(bucket, prefix, endpoint, pathStyle, region, credentials, encryption, kmsKey,
-                storage, partSize, partConcurrency, create, socketTimeout);
+                storage, partSize, multipartThreshold, partConcurrency, create, socketTimeout);
+    }
+
+    /**
+     * Whether the SDK signs every upload's payload: over plain HTTP it sends the body with a
+     * SigV4 signature per chunk (the SHA-256 of the bytes, keyed), which the server checks before
+     * it stores anything, so a byte changed in transit is refused. Over HTTPS the payload is not
+     * signed (TLS guards the link) and {@code Content-MD5} is what the server checks.
+     */
+    boolean payloadSigned() {
+        return endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme());
     }
 
     /** The location as users write it, without options or credentials: {@code s3://bucket/prefix}. */

@@ -45,6 +45,7 @@ public final class S3StorageFactory implements StorageFactory {
         o.put("sse_kms_key_id", List.of("LIFEBOAT_S3_SSE_KMS_KEY_ID"));
         o.put("storage_class", List.of("LIFEBOAT_S3_STORAGE_CLASS"));
         o.put("part_size", List.of("LIFEBOAT_S3_PART_SIZE"));
+        o.put("multipart_threshold", List.of("LIFEBOAT_S3_MULTIPART_THRESHOLD"));
         o.put("parallel_parts", List.of("LIFEBOAT_S3_PARALLEL_PARTS"));
         o.put("create", List.of("LIFEBOAT_S3_CREATE"));
         o.put("timeout", List.of("LIFEBOAT_S3_TIMEOUT"));
@@ -103,11 +104,13 @@ public final class S3StorageFactory implements StorageFactory {
         String kmsKey = blankToNull(o.get("sse_kms_key_id"));
         String storageClass = blankToNull(o.get("storage_class"));
         int partSize = Math.toIntExact(o.number("part_size", S3StorageConfig.DEFAULT_PART_SIZE >> 20, 5, 512) << 20);
+        int threshold = Math.toIntExact(o.number("multipart_threshold",
+                S3StorageConfig.DEFAULT_MULTIPART_THRESHOLD >> 20, 5, 512) << 20);
         int parallel = (int) o.number("parallel_parts", S3StorageConfig.DEFAULT_PART_CONCURRENCY, 1, 64);
         S3StorageConfig.CreateMode create = S3StorageConfig.CreateMode.parse(o.getOr("create", ""));
         Duration timeout = Duration.ofSeconds(o.number("timeout", S3StorageConfig.DEFAULT_SOCKET_TIMEOUT.toSeconds(), 1, 3600));
         return new S3StorageConfig(bucket, prefix, endpoint, pathStyle, region, credentials(query), sse, kmsKey,
-                storageClass, partSize, parallel, create, timeout);
+                storageClass, partSize, threshold, parallel, create, timeout);
     }
 
     /**

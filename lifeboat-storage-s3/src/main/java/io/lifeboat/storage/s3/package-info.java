@@ -29,6 +29,8 @@
  *   <tr><td>{@code storage_class}</td><td>{@code LIFEBOAT_S3_STORAGE_CLASS}</td><td>the bucket's;
  *       applies to data packs only</td></tr>
  *   <tr><td>{@code part_size}</td><td>{@code LIFEBOAT_S3_PART_SIZE}</td><td>8 (MiB)</td></tr>
+ *   <tr><td>{@code multipart_threshold}</td><td>{@code LIFEBOAT_S3_MULTIPART_THRESHOLD}</td><td>32 (MiB):
+ *       larger objects go up in parts, smaller ones (default packs) in one PUT</td></tr>
  *   <tr><td>{@code parallel_parts}</td><td>{@code LIFEBOAT_S3_PARALLEL_PARTS}</td><td>4</td></tr>
  *   <tr><td>{@code create}</td><td>{@code LIFEBOAT_S3_CREATE}</td><td>{@code conditional}
  *       ({@code If-None-Match: *}); {@code check-then-put} for servers without it</td></tr>

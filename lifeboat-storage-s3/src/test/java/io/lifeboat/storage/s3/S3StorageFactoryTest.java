@@ -47,6 +47,7 @@ class S3StorageFactoryTest {
         assertThat(c.sse()).isEqualTo(S3StorageConfig.Sse.NONE);
         assertThat(c.storageClass()).isNull();
         assertThat(c.partSize()).isEqualTo(8 << 20);
+        assertThat(c.multipartThreshold()).as("a default pack goes up in one PUT").isEqualTo(32 << 20);
         assertThat(c.create()).isEqualTo(S3StorageConfig.CreateMode.CONDITIONAL);
         assertThat(c.credentials()).isEqualTo(new S3Credentials.Keys("AKIDEXAMPLE", "wJalrXUtnFEMI-secret", null));
     }
@@ -60,6 +61,7 @@ class S3StorageFactoryTest {
         env.put("LIFEBOAT_S3_SSE_KMS_KEY_ID", "alias/backup");
         env.put("LIFEBOAT_S3_STORAGE_CLASS", "standard_ia");
         env.put("LIFEBOAT_S3_PART_SIZE", "16");
+        env.put("LIFEBOAT_S3_MULTIPART_THRESHOLD", "64");
         env.put("LIFEBOAT_S3_TIMEOUT", "5");
 
         S3StorageConfig fromEnv = config("s3://b/p", env);
@@ -70,6 +72,7 @@ class S3StorageFactoryTest {
         assertThat(fromEnv.kmsKeyId()).isEqualTo("alias/backup");
         assertThat(fromEnv.storageClass()).isEqualTo("STANDARD_IA");
         assertThat(fromEnv.partSize()).isEqualTo(16 << 20);
+        assertThat(fromEnv.multipartThreshold()).isEqualTo(64 << 20);
         assertThat(fromEnv.socketTimeout()).isEqualTo(Duration.ofSeconds(5));
 
         S3StorageConfig overridden = config("s3://b/p?region=us-west-2&path_style=false&sse=AES256&sse_kms_key_id=",
@@ -129,6 +132,7 @@ class S3StorageFactoryTest {
     void malformedOptionsAreUsageErrors() {
         assertUsage(() -> config("s3://b/p?colour=blue", KEYS), "unknown S3 option 'colour'");
         assertUsage(() -> config("s3://b/p?part_size=2", KEYS), "part_size");
+        assertUsage(() -> config("s3://b/p?multipart_threshold=1024", KEYS), "multipart_threshold");
         assertUsage(() -> config("s3://b/p?path_style=maybe", KEYS), "true or false");
         assertUsage(() -> config("s3://b/p?sse=rot13", KEYS), "server-side encryption");
         assertUsage(() -> config("s3://b/p?sse_kms_key_id=k", KEYS), "without sse=aws:kms");

@@ -45,9 +45,10 @@ class S3StorageRequestsTest {
     }
 
     @Test
-    void uploadsCarryContentMd5AndCreatesIfNoneMatch() throws Exception {
+    void uploadsOverHttpsCarryContentMd5AndCreatesIfNoneMatch() throws Exception {
         byte[] content = "lifeboat".getBytes();
-        try (S3Storage s = storage(S3StorageConfig.Sse.NONE, null, null)) {
+        try (S3Storage s = new S3Storage(S3StorageConfig.of("bucket", "repo", new S3Credentials.Keys("AKID", "secret"))
+                .withEndpoint(URI.create("https://127.0.0.1:9"), true))) {
             PutObjectRequest create = s.putRequest("k", content, Handle.of(ObjectKind.LOCK, "l"), "*");
             assertThat(create.ifNoneMatch()).isEqualTo("*");
             assertThat(create.contentMD5()).isEqualTo(
@@ -55,5 +56,15 @@ class S3StorageRequestsTest {
             assertThat(create.contentLength()).isEqualTo(content.length);
             assertThat(s.putRequest("k", content, Handle.CONFIG, null).ifNoneMatch()).isNull();
         }
+    }
+
+    @Test
+    void uploadsOverPlainHttpRelyOnThePayloadSignatureInsteadOfMd5() {
+        try (S3Storage s = storage(S3StorageConfig.Sse.NONE, null, null)) {
+            assertThat(s.config().payloadSigned()).isTrue();
+            assertThat(s.putRequest("k", new byte[10], Handle.CONFIG, null).contentMD5()).isNull();
+        }
+        assertThat(S3StorageConfig.of("bucket", "repo", new S3Credentials.Keys("AKID", "secret")).payloadSigned())
+                .as("AWS itself is reached over HTTPS").isFalse();
     }
 }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       after the client sent some) is held back for the given time.</li>
  *   <li><b>refuse</b>: with the given probability, a new connection is reset at once, before any
  *       byte is forwarded.</li>
+ *   <li><b>corrupt</b> ({@link #corruptOnce}): one bit of what a client sends is flipped, once, as a
+ *       faulty NIC or middlebox would.</li>
  * </ul>
  * Faults apply to connections opened after {@link #setFaults} (a delay also to open ones). The
  * refuse and drop decisions draw from a {@link Random} seeded at start, in the order connections
@@ -84,6 +87,10 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong delayed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicBoolean corruptArmed = new AtomicBoolean();
+    private volatile long corruptOffset;
+    private volatile int corruptGeneration;
+    private final AtomicLong corrupted = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -133,6 +140,24 @@ public final class FaultProxy implements AutoCloseable {
 
     public long refused() {
         return refused.get();
+    }
+
+    /**
+     * Flips one bit of the byte a client sends {@code offset} bytes (counted from 0) after this call
+     * on a connection, open or new: the first connection to get that far is hit, once.
+     */
+    public synchronized void corruptOnce(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+        }
+        corruptOffset = offset;
+        corruptGeneration++;
+        corruptArmed.set(true);
+    }
+
+    /** Bytes changed by {@link #corruptOnce} so far. */
+    public long corrupted() {
+        return corrupted.get();
     }
 
     /** Bytes forwarded in both directions. */
@@ -201,12 +226,31 @@ public final class FaultProxy implements AutoCloseable {
         private final Socket client;
         private final Socket server;
         private final AtomicLong budget;
+        /** Bytes the client sent, and how many it had sent when corruption was last armed. */
+        private long sent;
+        private long sentAtArming;
+        private int seenGeneration = corruptGeneration;
         private volatile boolean requestSeen;
 
         Connection(Socket client, Socket server, long cutAfter) {
             this.client = client;
             this.server = server;
             this.budget = new AtomicLong(cutAfter);
+        }
+
+        /** Flips the armed bit when it falls in {@code buffer[0, n)}, the client's next bytes. */
+        private void maybeCorrupt(byte[] buffer, int n) {
+            int generation = corruptGeneration;
+            if (generation != seenGeneration) {
+                seenGeneration = generation;
+                sentAtArming = sent;
+            }
+            long at = sentAtArming + corruptOffset;
+            if (at >= sent && at < sent + n && corruptArmed.compareAndSet(true, false)) {
+                buffer[(int) (at - sent)] ^= 0x04;
+                corrupted.incrementAndGet();
+            }
+            sent += n;
         }
 
         void pump(Socket from, Socket to, boolean response) {
@@ -222,6 +266,9 @@ public final class FaultProxy implements AutoCloseable {
                         maybeDelay();
                     } else if (!response) {
                         requestSeen = true;
+                    }
+                    if (!response) {
+                        maybeCorrupt(buffer, n);
                     }
                     int allowed = n;
                     long left = budget.get();

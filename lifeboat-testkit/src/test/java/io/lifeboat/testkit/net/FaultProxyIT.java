@@ -77,6 +77,25 @@ class FaultProxyIT {
     }
 
     @Test
+    void corruptOnceFlipsOneBitOfOneConnectionAtTheOffset() throws IOException {
+        byte[] data = data(300_000);
+        proxy.corruptOnce(123_456);
+
+        byte[] first = roundTrip(data);
+        byte[] second = roundTrip(data);
+
+        assertThat(first).hasSameSizeAs(data);
+        for (int i = 0; i < data.length; i++) {
+            if (i != 123_456) {
+                assertThat(first[i]).as("byte %d", i).isEqualTo(data[i]);
+            }
+        }
+        assertThat(first[123_456] ^ data[123_456]).as("one bit flipped").isEqualTo(0x04);
+        assertThat(second).as("once only").isEqualTo(data);
+        assertThat(proxy.corrupted()).isEqualTo(1);
+    }
+
+    @Test
     void forwardsEveryByteWithoutFaults() throws IOException {
         byte[] data = data(3 * 1024 * 1024 + 7);
         assertThat(roundTrip(data)).isEqualTo(data);
