@@ -10,6 +10,9 @@ import static io.lifeboat.cli.PostgresOsSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.source.postgres.PgConnectionConfig;
+import io.lifeboat.source.postgres.PgPassword;
+import io.lifeboat.source.postgres.RecoveryVerification;
 import io.lifeboat.testkit.postgres.PgCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -277,7 +280,7 @@ class PostgresPitrIT {
      * works from the timeline-1 base backup (following the history file) and from the new one.
      */
     @Test
-    @Order(10)
+    @Order(11)
     void recoveryFollowsAPromotedClustersNewTimeline() throws Exception {
         Path data = work.resolve("timeline-2");
         int port = freePort();
@@ -333,7 +336,7 @@ class PostgresPitrIT {
      * base backup counts as remaining, a dry run only lists, and .history files stay.
      */
     @Test
-    @Order(11)
+    @Order(12)
     void pruneRemovesWalOlderThanTheOldestRemainingBaseBackup() throws Exception {
         JsonNode snapshots = lifeboat("snapshots", "--json").assertSuccess().json();
         List<JsonNode> physical = new ArrayList<>();
@@ -446,11 +449,89 @@ class PostgresPitrIT {
     }
 
     /**
+     * Verification must be able to fail: a byte changed in a restored relation file is found by
+     * pg_verifybackup (against the backup's manifest), and two index entries swapped in a restored,
+     * started cluster are found by amcheck, which names the index.
+     */
+    @Test
+    @Order(9)
+    void verificationFindsAChangedFileAndABrokenIndex() throws Exception {
+        String fillerFile;
+        String indexFile;
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_relation_filepath('filler'), pg_relation_filepath('marks_pkey')")) {
+            rs.next();
+            fillerFile = rs.getString(1);
+            indexFile = rs.getString(2);
+        }
+        Path files = work.resolve("restored-damaged-file");
+        lifeboat("restore", "postgres", "--data-dir", files.toString(), "--no-archive").assertSuccess();
+        assertThat(RecoveryVerification.verifyFiles(pg.bin(), files).ok()).as("the intact restore verifies").isTrue();
+        flipByte(files.resolve(fillerFile), 8192 + 4000);
+        RecoveryVerification.FileCheck damaged = RecoveryVerification.verifyFiles(pg.bin(), files);
+        assertThat(damaged.ran()).isTrue();
+        assertThat(damaged.ok()).isFalse();
+        assertThat(damaged.detail()).contains(fillerFile);
+        deleteTree(files);
+
+        Path data = work.resolve("restored-broken-index");
+        int port = freePort();
+        try {
+            lifeboat("restore", "postgres", "--data-dir", data.toString(), "--no-archive", "--start", "--port",
+                    Integer.toString(port), "--start-timeout", "3m").assertSuccess();
+            PgConnectionConfig restored = new PgConnectionConfig("127.0.0.1", port, PgCluster.SUPERUSER, "postgres", Map.of());
+            PgPassword password = PgPassword.of(pg.password());
+            assertThat(RecoveryVerification.verifyServer(restored, password).ok()).as("the intact cluster verifies").isTrue();
+            stop(data, "fast");
+            swapFirstTwoLeafKeys(data.resolve(indexFile));
+            asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                    data.resolve("restarted.log").toString(), "-w", "-s", "-o", "-p " + port, "start"));
+            RecoveryVerification.Server broken = RecoveryVerification.verifyServer(restored, password);
+            assertThat(broken.ok()).isFalse();
+            assertThat(broken.amcheck()).flatExtracting(RecoveryVerification.DatabaseCheck::errors)
+                    .anySatisfy(e -> assertThat(e).contains("marks_pkey"));
+        } finally {
+            stop(data);
+        }
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            b.put(0, (byte) (b.get(0) ^ 0x5a)).rewind();
+            ch.write(b, offset);
+        }
+    }
+
+    /**
+     * Swaps the int4 keys of the first two items of block 1 of a B-tree index, the only leaf of a
+     * small index: item order is then violated, which bt_index_check reports. Page layout: line
+     * pointers from byte 24, each a little-endian word of offset (15 bits), flags (2) and length
+     * (15); an index tuple is its 6-byte heap pointer and 2-byte info, then the key.
+     */
+    private static void swapFirstTwoLeafKeys(Path indexFile) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(indexFile, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer page = java.nio.ByteBuffer.allocate(8192).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(ch.read(page, 8192)).isEqualTo(8192);
+            int first = page.getInt(24) & 0x7fff;
+            int second = page.getInt(28) & 0x7fff;
+            int a = page.getInt(first + 8);
+            int b = page.getInt(second + 8);
+            assertThat(a).as("the first two keys of the leaf").isLessThan(b);
+            page.putInt(first + 8, b).putInt(second + 8, a).rewind();
+            ch.write(page, 8192);
+        }
+    }
+
+    /**
      * Named restore points: pg_dumpall of the source taken at a restore point (writes stopped)
      * equals pg_dumpall of the cluster recovered to that point, while writes went on after it.
      */
     @Test
-    @Order(9)
+    @Order(10)
     void dumpOfTheClusterRecoveredToARestorePointEqualsTheSourcesDumpAtThatPoint() throws Exception {
         String point = "lifeboat_dumpall_point";
         String atPoint;
@@ -527,14 +608,18 @@ class PostgresPitrIT {
     }
 
     private void stop(Path data) throws IOException, InterruptedException {
+        stop(data, "immediate");
+    }
+
+    private void stop(Path data, String mode) throws IOException, InterruptedException {
         if (Files.exists(data.resolve("postmaster.pid"))) {
-            asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-s", "stop"));
+            asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", mode, "-w", "-s", "stop"));
         }
     }
 
     /** Last: it breaks the archive (segments dropped by /bin/true). */
     @Test
-    @Order(12)
+    @Order(13)
     void baseBackupWhoseWalIsNotArchivedFailsNamingTheSegment() throws Exception {
         int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/true'", "SELECT pg_reload_conf()");
@@ -551,7 +636,7 @@ class PostgresPitrIT {
      * Lifeboat gives up after --wal-timeout instead of hanging, naming the segment.
      */
     @Test
-    @Order(13)
+    @Order(14)
     void baseBackupWhoseWalArchivingFailsGivesUpNamingTheSegment() throws Exception {
         int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/false'", "SELECT pg_reload_conf()");
