@@ -39,10 +39,6 @@ final class AesGcm {
     private static final int POOLED_BUFFERS = 16;
     private static final ConcurrentLinkedQueue<ByteBuffer> DIRECT_POOL = new ConcurrentLinkedQueue<>();
 
-    static {
-        Thread.ofPlatform().daemon().name("aes-gcm-warmup").start(AesGcm::warmUp);
-    }
-
     private final SecretKeySpec key;
     private final SecureRandom random;
 
@@ -75,42 +71,6 @@ final class AesGcm {
             return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
-        }
-    }
-
-    /**
-     * Makes the JIT compile the AES-GCM intrinsics at start-up (a few hundred ms on one core, in
-     * the background). Decryption processes a whole blob in one call and would otherwise run
-     * interpreted for the first 100–200 MiB: measured in a fresh JVM, 53 MB/s for the first
-     * 50 MiB of 1 MiB blobs instead of 700+. Both directions are warmed, with small messages so
-     * that the methods are called often.
-     */
-    private static void warmUp() {
-        try {
-            SecretKeySpec k = new SecretKeySpec(new byte[32], "AES");
-            Cipher c = Cipher.getInstance(TRANSFORMATION);
-            c.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(128, new byte[12]));
-            byte[] in = new byte[512];
-            byte[] out = new byte[1024];
-            for (int i = 0; i < 20_000; i++) {
-                c.update(in, 0, in.length, out, 0);
-            }
-            // Through seal and open themselves, so that the JIT profiles the very calls blobs make.
-            AesGcm warm = new AesGcm(new byte[32], new SecureRandom());
-            byte[] aad = new byte[32];
-            byte[] message = new byte[4096];
-            for (int i = 0; i < 6_000; i++) {
-                byte[] sealed = warm.seal(aad, message, 0, message.length);
-                warm.open(aad, sealed, 0, sealed.length);
-            }
-            // Then blobs larger than the JDK's 1 MiB split, so that branch is compiled too.
-            byte[] large = new byte[(1 << 20) + 4096];
-            for (int i = 0; i < 48; i++) {
-                byte[] sealed = warm.seal(aad, large, 0, large.length);
-                warm.open(aad, sealed, 0, sealed.length);
-            }
-        } catch (GeneralSecurityException e) {
-            // Only speed is at stake; the real calls report any problem with the cipher.
         }
     }
 
