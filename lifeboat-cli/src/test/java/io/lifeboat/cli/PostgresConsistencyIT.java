@@ -8,11 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,35 +48,16 @@ class PostgresConsistencyIT {
         pg.execute(DB, "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)",
                 "INSERT INTO accounts SELECT g, 1000 FROM generate_series(1, " + ACCOUNTS + ") g",
                 "CREATE TABLE transfers (id bigserial PRIMARY KEY, src int, dst int, amount bigint, at timestamptz DEFAULT now())");
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong transfers = new AtomicLong();
-        List<Thread> writers = new ArrayList<>();
-        List<Throwable> failures = new ArrayList<>();
-        for (int w = 0; w < 2; w++) {
-            long seed = 1000 + w;
-            writers.add(Thread.ofPlatform().start(() -> {
-                try {
-                    write(new SplittableRandom(seed), stop, transfers);
-                } catch (Throwable t) {
-                    synchronized (failures) {
-                        failures.add(t);
-                    }
-                }
-            }));
-        }
-        while (transfers.get() < 200) {
-            Thread.sleep(20);
-        }
-        long before = transfers.get();
+        long before;
+        long after;
+        CliResult backup;
         CliProcess cli = CliProcess.forRepository(tmp.resolve("repo"), "consistency").withEnv("PGPASSWORD", pg.password());
-        cli.run("init").assertSuccess();
-        CliResult backup = cli.run("backup", "postgres", "--url", pg.url(DB), "--json").assertSuccess();
-        long after = transfers.get();
-        stop.set(true);
-        for (Thread t : writers) {
-            t.join();
+        try (TransferLoad load = TransferLoad.start(() -> pg.connect(DB), 2, 1000, PostgresConsistencyIT::transfer)) {
+            before = load.awaitTransfers(200).transfers();
+            cli.run("init").assertSuccess();
+            backup = cli.run("backup", "postgres", "--url", pg.url(DB), "--json").assertSuccess();
+            after = load.transfers();
         }
-        assertThat(failures).isEmpty();
         JsonNode meta = backup.json().path("snapshot").path("metadata");
         long recordedTransfers = recorded(meta, "transfers");
         System.out.printf("PostgresConsistencyIT: %d transfers before the backup, %d in the snapshot, %d after it "
@@ -114,36 +91,24 @@ class PostgresConsistencyIT {
         return RagDatabase.count(pg, db, "SELECT sum(balance) FROM accounts");
     }
 
-    private static void write(SplittableRandom random, AtomicBoolean stop, AtomicLong transfers) throws SQLException {
-        try (Connection c = pg.connect(DB);
-                PreparedStatement debit = c.prepareStatement("UPDATE accounts SET balance = balance - ? WHERE id = ?");
+    /** Moves an amount from one account to another and logs it. */
+    private static void transfer(Connection c, SplittableRandom random) throws SQLException {
+        int src = 1 + random.nextInt(ACCOUNTS);
+        int dst = 1 + random.nextInt(ACCOUNTS);
+        long amount = 1 + random.nextInt(50);
+        try (PreparedStatement debit = c.prepareStatement("UPDATE accounts SET balance = balance - ? WHERE id = ?");
                 PreparedStatement credit = c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?");
                 PreparedStatement log = c.prepareStatement("INSERT INTO transfers (src, dst, amount) VALUES (?, ?, ?)")) {
-            c.setAutoCommit(false);
-            while (!stop.get()) {
-                int src = 1 + random.nextInt(ACCOUNTS);
-                int dst = 1 + random.nextInt(ACCOUNTS);
-                long amount = 1 + random.nextInt(50);
-                try {
-                    debit.setLong(1, amount);
-                    debit.setInt(2, src);
-                    debit.executeUpdate();
-                    credit.setLong(1, amount);
-                    credit.setInt(2, dst);
-                    credit.executeUpdate();
-                    log.setInt(1, src);
-                    log.setInt(2, dst);
-                    log.setLong(3, amount);
-                    log.executeUpdate();
-                    c.commit();
-                    transfers.incrementAndGet();
-                } catch (SQLException e) {
-                    c.rollback();
-                    if (!"40P01".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-            }
+            debit.setLong(1, amount);
+            debit.setInt(2, src);
+            debit.executeUpdate();
+            credit.setLong(1, amount);
+            credit.setInt(2, dst);
+            credit.executeUpdate();
+            log.setInt(1, src);
+            log.setInt(2, dst);
+            log.setLong(3, amount);
+            log.executeUpdate();
         }
     }
 }

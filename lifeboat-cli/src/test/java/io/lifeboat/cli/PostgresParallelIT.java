@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,33 +201,14 @@ class PostgresParallelIT {
                     "INSERT INTO " + t + " SELECT g, 1000, repeat(md5(g::text), 32) FROM generate_series(1, " + ACCOUNTS + ") g");
         }
         pg.execute(BANK, "CREATE TABLE transfers (id bigserial PRIMARY KEY, src int, dst int, amount bigint)", "ANALYZE");
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong transfers = new AtomicLong();
-        List<Throwable> failures = new ArrayList<>();
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < 2; w++) {
-            long seed = 77 + w;
-            writers.add(Thread.ofPlatform().start(() -> {
-                try {
-                    write(new SplittableRandom(seed), stop, transfers);
-                } catch (Throwable t) {
-                    synchronized (failures) {
-                        failures.add(t);
-                    }
-                }
-            }));
+        long before;
+        long after;
+        CliResult backup;
+        try (TransferLoad load = TransferLoad.start(() -> pg.connect(BANK), 2, 77, PostgresParallelIT::transfer)) {
+            before = load.awaitTransfers(200).transfers();
+            backup = cli.run("backup", "postgres", "--url", pg.url(BANK), "--jobs", "3", "--json").assertSuccess();
+            after = load.transfers();
         }
-        while (transfers.get() < 200) {
-            Thread.sleep(20);
-        }
-        long before = transfers.get();
-        CliResult backup = cli.run("backup", "postgres", "--url", pg.url(BANK), "--jobs", "3", "--json").assertSuccess();
-        long after = transfers.get();
-        stop.set(true);
-        for (Thread t : writers) {
-            t.join();
-        }
-        assertThat(failures).isEmpty();
         assertThat(after).as("the writers kept writing during the backup").isGreaterThan(before);
         JsonNode meta = backup.json().path("snapshot").path("metadata");
         Set<String> partsOfAccounts = new HashSet<>();
@@ -261,38 +240,25 @@ class PostgresParallelIT {
     }
 
     /** Each transfer moves an amount from A to B (src > 0) or from B to A (src < 0) and logs it. */
-    private static void write(SplittableRandom random, AtomicBoolean stop, AtomicLong transfers) throws SQLException {
-        try (Connection c = pg.connect(BANK);
-                PreparedStatement a = c.prepareStatement("UPDATE accounts_a SET balance = balance + ? WHERE id = ?");
+    private static void transfer(Connection c, SplittableRandom random) throws SQLException {
+        int ia = 1 + random.nextInt(ACCOUNTS);
+        int ib = 1 + random.nextInt(ACCOUNTS);
+        boolean aToB = random.nextBoolean();
+        long amount = 1 + random.nextInt(50);
+        long delta = aToB ? -amount : amount;
+        try (PreparedStatement a = c.prepareStatement("UPDATE accounts_a SET balance = balance + ? WHERE id = ?");
                 PreparedStatement b = c.prepareStatement("UPDATE accounts_b SET balance = balance - ? WHERE id = ?");
                 PreparedStatement log = c.prepareStatement("INSERT INTO transfers (src, dst, amount) VALUES (?, ?, ?)")) {
-            c.setAutoCommit(false);
-            while (!stop.get()) {
-                int ia = 1 + random.nextInt(ACCOUNTS);
-                int ib = 1 + random.nextInt(ACCOUNTS);
-                boolean aToB = random.nextBoolean();
-                long amount = 1 + random.nextInt(50);
-                long delta = aToB ? -amount : amount;
-                try {
-                    a.setLong(1, delta);
-                    a.setInt(2, ia);
-                    a.executeUpdate();
-                    b.setLong(1, delta);
-                    b.setInt(2, ib);
-                    b.executeUpdate();
-                    log.setInt(1, aToB ? ia : -ib);
-                    log.setInt(2, aToB ? ib : ia);
-                    log.setLong(3, amount);
-                    log.executeUpdate();
-                    c.commit();
-                    transfers.incrementAndGet();
-                } catch (SQLException e) {
-                    c.rollback();
-                    if (!"40P01".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-            }
+            a.setLong(1, delta);
+            a.setInt(2, ia);
+            a.executeUpdate();
+            b.setLong(1, delta);
+            b.setInt(2, ib);
+            b.executeUpdate();
+            log.setInt(1, aToB ? ia : -ib);
+            log.setInt(2, aToB ? ib : ia);
+            log.setLong(3, amount);
+            log.executeUpdate();
         }
     }
 }
