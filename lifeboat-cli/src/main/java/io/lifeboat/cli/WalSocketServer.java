@@ -71,6 +71,7 @@ final class WalSocketServer implements AutoCloseable {
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     WalSocketServer(Path socket, WalIntake intake, Consumer<String> log, boolean logEachFile, int maxConnections) {
         this.socket = socket;
@@ -204,11 +205,6 @@ final class WalSocketServer implements AutoCloseable {
             WalHttp.respond(out, 400, "error: " + e.getMessage() + "\n");
             return;
         }
-        if (!WalArchive.isWalFileName(name)) {
-            refused.incrementAndGet();
-            WalHttp.respond(out, 400, "error: '" + name + "' is not a WAL file name\nhint: archive_command passes %p\n");
-            return;
-        }
         if (head.chunked() || length.isEmpty()) {
             WalHttp.respond(out, 411, "error: the body of " + name + " needs a Content-Length\n");
             return;
@@ -221,18 +217,34 @@ final class WalSocketServer implements AutoCloseable {
             WalHttp.respond(out, 503, "error: the daemon is shutting down\nhint: push directly (lifeboat wal push)\n");
             return;
         }
+        boolean validName = WalArchive.isWalFileName(name);
         if (head.expectsContinue()) {
+            if (!validName) {
+                refuseName(name, out);
+                return;
+            }
             WalHttp.sendContinue(out);
         }
         byte[] body;
         try {
+            // Read even a refused body: a client still writing it would see a broken pipe, not the answer.
             body = WalHttp.readBody(in, (int) length.getAsLong());
         } catch (EOFException e) {
             dropped.incrementAndGet();
             log.accept("warning: connection dropped after " + e.getMessage() + " of " + name + ": nothing stored");
             return;
         }
+        if (!validName) {
+            refuseName(name, out);
+            return;
+        }
         push(name, Optional.ofNullable(head.headers().get(SYSTEM_ID_HEADER)), body, out);
+    }
+
+    private void refuseName(String name, OutputStream out) throws IOException {
+        refused.incrementAndGet();
+        log.accept("refused '" + name + "' (400): not a WAL file name");
+        WalHttp.respond(out, 400, "error: '" + name + "' is not a WAL file name\nhint: archive_command passes %p\n");
     }
 
     private void push(String name, Optional<String> systemId, byte[] body, OutputStream out) throws IOException {
@@ -279,6 +291,9 @@ final class WalSocketServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         draining = true;
         closeQuietly();
         if (acceptor != null) {
