@@ -164,7 +164,7 @@ class WalDaemonIT {
             }
             daemon.kill();
             daemon = null;
-            Thread.sleep(3000); // a few segments more through the fallback
+            Thread.sleep(1000); // a segment or two more through the fallback
         } finally {
             loading.set(false);
             load.join();
