@@ -63,7 +63,7 @@ recv_steady=$(echo "scale=2; $count * 1000 / $recv_ms" | bc)
 
 # 3. the daemon fast path: lifeboat-wal-push (sh + curl) per segment to a running 'lifeboat serve'
 run "$java" -jar "$jar" init --repo "$work/lb-daemon" >/dev/null
-run "$java" -jar "$jar" serve --quiet --repo "$work/lb-daemon" --wal-socket "$work/wal.sock" 2> "$work/serve.log" &
+run "$java" -jar "$jar" serve --repo "$work/lb-daemon" --wal-socket "$work/wal.sock" 2> "$work/serve.log" &
 serve_pid=$!
 for _ in $(seq 1 300); do [ -S "$work/wal.sock" ] && break; sleep 0.1; done
 [ -S "$work/wal.sock" ] || { echo "lifeboat serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
@@ -105,5 +105,8 @@ printf "%-38s %10s %14s\n" "lifeboat wal receive (streaming)" "$recv_rate" "$du_
 printf "%-38s %10s %14s\n" "  same, without the JVM start" "$recv_steady" ""
 printf "%-38s %10s %14s\n" "lifeboat-wal-push to lifeboat serve" "$daemon_rate" "$du_lb_daemon"
 printf "%-38s %10s %14s\n" "pgbackrest archive-push (zst)" "$pgbr_rate" "$du_pgbr"
+push_ms=$(grep -o 'bytes, [0-9]* ms)' "$work/serve.log" | grep -o '[0-9]* ms' | cut -d' ' -f1 | sort -n \
+  | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)] " ms (slowest " a[NR] " ms)"}')
+echo "lifeboat serve: median time to store one segment $push_ms; the rest of each push is sh, curl and the socket transfer"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "target (issue 5): archiving throughput at least pgBackRest's: wal receive $(echo "$recv_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/'), daemon fast path $(echo "$daemon_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/'), wal push $(echo "$push_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/')"

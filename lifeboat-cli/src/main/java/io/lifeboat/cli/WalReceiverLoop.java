@@ -31,7 +31,6 @@ final class WalReceiverLoop implements Runnable {
     private final Consumer<String> log;
     private final boolean logEachFile;
     private final BooleanSupplier stop;
-    private volatile int attempts;
 
     WalReceiverLoop(String label, WalReceiveConfig config, WalSink sink, Clock clock, Consumer<String> log,
             boolean logEachFile, BooleanSupplier stop) {
@@ -44,16 +43,10 @@ final class WalReceiverLoop implements Runnable {
         this.stop = stop;
     }
 
-    /** How many times the receiver connected (or tried to), for the daemon's summary. */
-    int attempts() {
-        return attempts;
-    }
-
     @Override
     public void run() {
         Duration wait = FIRST_WAIT;
         while (!stop.getAsBoolean()) {
-            attempts++;
             AtomicBoolean streamed = new AtomicBoolean();
             try {
                 WalReceiver.Result r = new WalReceiver(config, sink, clock, events(streamed)).run(stop);
