@@ -176,7 +176,17 @@ class WalDaemonIT {
                 }
                 daemon.kill();
                 daemon = null;
-                Thread.sleep(1000); // the client's fallback, and a segment or two more through it
+                long reported = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!pg.log().contains(MID_TRANSFER) && System.nanoTime() < reported) {
+                    Thread.sleep(50);
+                }
+            }
+            loading.set(false);
+            load.join();
+            // Three more segments, through the client's fallback while the daemon is down.
+            for (int i = 0; i < 3; i++) {
+                insertRows(5);
+                pg.execute("postgres", "SELECT pg_switch_wal()");
             }
         } finally {
             loading.set(false);
@@ -235,7 +245,7 @@ class WalDaemonIT {
             for (int i = 0; loading.get() && i < 60; i++) {
                 st.execute("INSERT INTO filler SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
                 st.execute("SELECT pg_switch_wal()");
-                Thread.sleep(50);
+                Thread.sleep(250);
             }
         } catch (SQLException | InterruptedException e) {
             throw new IllegalStateException("WAL load failed", e);
