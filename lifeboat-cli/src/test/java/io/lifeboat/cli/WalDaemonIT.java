@@ -204,7 +204,7 @@ class WalDaemonIT {
         List<String> compared = compareWithServer(first, archived);
         System.out.printf("WalDaemonIT: after SIGKILL mid-transfer (%d daemon(s) killed), %d segments %s..%s identical "
                 + "to pg_wal%n", kills - 1, compared.size(), first, archived);
-        assertThat(compared.size()).isGreaterThanOrEqualTo(4);
+        assertThat(compared.size()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
