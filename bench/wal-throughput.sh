@@ -63,8 +63,10 @@ recv_steady=$(echo "scale=2; $count * 1000 / $recv_ms" | bc)
 
 # 3. the daemon fast path: lifeboat-wal-push (sh + curl) per segment to a running 'lifeboat serve'
 run "$java" -jar "$jar" init --repo "$work/lb-daemon" >/dev/null
-run "$java" -jar "$jar" serve --repo "$work/lb-daemon" --wal-socket "$work/wal.sock" 2> "$work/serve.log" &
-serve_pid=$!
+# sh execs java, so the pid it records is the daemon's (runuser would not pass SIGTERM on to it).
+run sh -c 'echo $$ > "$1/serve.pid"; exec "$2" -jar "$3" serve --repo "$1/lb-daemon" --wal-socket "$1/wal.sock"' \
+    serve "$work" "$java" "$jar" 2> "$work/serve.log" &
+trap '[ -f "$work/serve.pid" ] && kill -TERM "$(cat "$work/serve.pid")" 2>/dev/null; run "$bin/pg_ctl" -D "$work/data" -m fast -w -s stop || true' EXIT
 for _ in $(seq 1 300); do [ -S "$work/wal.sock" ] && break; sleep 0.1; done
 [ -S "$work/wal.sock" ] || { echo "lifeboat serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 client="$(dirname "$jar")/lifeboat-wal-push"
@@ -73,7 +75,7 @@ for f in "$work"/segs/*; do
   run sh "$client" --socket "$work/wal.sock" --repo "$work/lb-daemon" -- "$f" 2>> "$work/client.err"
 done
 daemon_rate=$(rate "$s" "$(now)")
-kill -TERM "$serve_pid"; wait "$serve_pid" || true
+kill -TERM "$(cat "$work/serve.pid")"; wait || true; rm -f "$work/serve.pid"
 fallbacks=$(grep -c 'pushing directly' "$work/client.err" || true)
 [ "$fallbacks" -eq 0 ] || echo "warning: $fallbacks pushes fell back to a JVM: $(head -1 "$work/client.err")" >&2
 
