@@ -2,7 +2,9 @@
 # WAL archiving throughput in segments/s, on the same generated WAL in the same run:
 #   1. lifeboat wal push, one JVM per segment (the archive_command path);
 #   2. lifeboat wal receive (streaming from a physical replication slot, one JVM for all segments);
-#   3. pgbackrest archive-push, one process per segment (its archive_command path; zst, process-max 2).
+#   3. lifeboat-wal-push (archive_command's fast path), one sh + curl per segment handing it to a
+#      running 'lifeboat serve' over its unix socket (the daemon's start is outside the timing);
+#   4. pgbackrest archive-push, one process per segment (its archive_command path; zst, process-max 2).
 # The cluster keeps the WAL in pg_wal through a slot created before the load, so every method
 # reads the same segments; each stores into its own fresh repository.
 # Usage: bench/wal-throughput.sh [SEGMENTS (default 16)] [WORKDIR (default /tmp/lifeboat-wal-bench)]
@@ -59,7 +61,25 @@ recv_rate=$(rate "$s" "$(now)")
 recv_ms=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["duration_ms"])' "$work/receive.json")
 recv_steady=$(echo "scale=2; $count * 1000 / $recv_ms" | bc)
 
-# 3. pgbackrest archive-push, a process per segment
+# 3. the daemon fast path: lifeboat-wal-push (sh + curl) per segment to a running 'lifeboat serve'
+run "$java" -jar "$jar" init --repo "$work/lb-daemon" >/dev/null
+# sh execs java, so the pid it records is the daemon's (runuser would not pass SIGTERM on to it).
+run sh -c 'echo $$ > "$1/serve.pid"; exec "$2" -jar "$3" serve --repo "$1/lb-daemon" --wal-socket "$1/wal.sock"' \
+    serve "$work" "$java" "$jar" 2> "$work/serve.log" &
+trap '[ -f "$work/serve.pid" ] && kill -TERM "$(cat "$work/serve.pid")" 2>/dev/null; run "$bin/pg_ctl" -D "$work/data" -m fast -w -s stop || true' EXIT
+for _ in $(seq 1 300); do [ -S "$work/wal.sock" ] && break; sleep 0.1; done
+[ -S "$work/wal.sock" ] || { echo "lifeboat serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+client="$(dirname "$jar")/lifeboat-wal-push"
+s=$(now)
+for f in "$work"/segs/*; do
+  run sh "$client" --socket "$work/wal.sock" --repo "$work/lb-daemon" -- "$f" 2>> "$work/client.err"
+done
+daemon_rate=$(rate "$s" "$(now)")
+kill -TERM "$(cat "$work/serve.pid")"; wait || true; rm -f "$work/serve.pid"
+fallbacks=$(grep -c 'pushing directly' "$work/client.err" || true)
+[ "$fallbacks" -eq 0 ] || echo "warning: $fallbacks pushes fell back to a JVM: $(head -1 "$work/client.err")" >&2
+
+# 4. pgbackrest archive-push, a process per segment
 cat > "$work/pgbackrest.conf" <<CONF
 [global]
 repo1-path=$work/pgbr
@@ -79,12 +99,16 @@ s=$(now)
 for f in "$work"/segs/*; do run pgbackrest --config="$work/pgbackrest.conf" --stanza=bench archive-push "$f"; done
 pgbr_rate=$(rate "$s" "$(now)")
 
-du_lb_push=$(du -sb "$work/lb-push/wal" | cut -f1); du_lb_recv=$(du -sb "$work/lb-recv/wal" | cut -f1); du_pgbr=$(du -sb "$work/pgbr/archive" | cut -f1)
+du_lb_push=$(du -sb "$work/lb-push/wal" | cut -f1); du_lb_daemon=$(du -sb "$work/lb-daemon/wal" | cut -f1); du_lb_recv=$(du -sb "$work/lb-recv/wal" | cut -f1); du_pgbr=$(du -sb "$work/pgbr/archive" | cut -f1)
 echo
 printf "%-38s %10s %14s\n" "method ($count segments of 16 MiB)" "segments/s" "stored bytes"
 printf "%-38s %10s %14s\n" "lifeboat wal push (JVM per segment)" "$push_rate" "$du_lb_push"
 printf "%-38s %10s %14s\n" "lifeboat wal receive (streaming)" "$recv_rate" "$du_lb_recv"
 printf "%-38s %10s %14s\n" "  same, without the JVM start" "$recv_steady" ""
+printf "%-38s %10s %14s\n" "lifeboat-wal-push to lifeboat serve" "$daemon_rate" "$du_lb_daemon"
 printf "%-38s %10s %14s\n" "pgbackrest archive-push (zst)" "$pgbr_rate" "$du_pgbr"
+push_ms=$(grep -o 'bytes, [0-9]* ms)' "$work/serve.log" | grep -o '[0-9]* ms' | cut -d' ' -f1 | sort -n \
+  | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)] " ms (slowest " a[NR] " ms)"}')
+echo "lifeboat serve: median time to store one segment $push_ms; the rest of each push is sh, curl and the socket transfer"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-echo "target (issue 5): archiving throughput at least pgBackRest's: wal receive $(echo "$recv_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/'), wal push $(echo "$push_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/')"
+echo "target (issue 5): archiving throughput at least pgBackRest's: wal receive $(echo "$recv_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/'), daemon fast path $(echo "$daemon_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/'), wal push $(echo "$push_rate >= $pgbr_rate" | bc | sed 's/1/met/;s/0/NOT met/')"

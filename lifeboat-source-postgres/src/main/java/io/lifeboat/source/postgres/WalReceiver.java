@@ -56,7 +56,11 @@ public final class WalReceiver {
     /** How a run ended. */
     public enum Stop { UNTIL_REACHED, INTERRUPTED }
 
-    /** What a run did. {@code flushed} is the position the server was told is safe (complete segments stored). */
+    /**
+     * What a run did. {@code flushed} is the position the server was told is safe: the end of the
+     * stored complete segments, or the received position once the segment being received was stored
+     * as its {@code .streaming} copy.
+     */
     public record Result(String systemId, String slot, boolean slotCreated, int timeline, Lsn start, Lsn received,
             Lsn stored, Lsn flushed, long segmentsStored, long segmentsAlreadyPresent, long streamingStores,
             long bytesReceived, Duration duration, Stop stop) {}
@@ -336,7 +340,7 @@ public final class WalReceiver {
             while (true) {
                 collect(stream, uploader.done());
                 if (until != null && position >= until.value() && storedEnd < until.value() && uploader.pending() == 0) {
-                    storeStreaming(spool, sql, uploader);
+                    storeStreaming(stream, spool, sql, uploader);
                 }
                 if (until != null && storedEnd >= until.value()) {
                     finalStatus(spool, sql, "stopped");
@@ -344,7 +348,7 @@ public final class WalReceiver {
                 }
                 if (stop.getAsBoolean()) {
                     collect(stream, uploader.drain());
-                    storeStreaming(spool, sql, uploader);
+                    storeStreaming(stream, spool, sql, uploader);
                     finalStatus(spool, sql, "stopped");
                     return Stop.INTERRUPTED;
                 }
@@ -354,7 +358,7 @@ public final class WalReceiver {
                         throw endOfStream();
                     }
                     if (due()) {
-                        storeStreaming(spool, sql, uploader);
+                        storeStreaming(stream, spool, sql, uploader);
                     }
                     // The socket buffer holds well under 10 ms of WAL at full speed: poll quickly
                     // right after data, slowly once the server has been quiet for a while.
@@ -365,7 +369,7 @@ public final class WalReceiver {
                 long end = stream.getLastReceiveLSN().asLong();
                 accept(spool, uploader, end - data.remaining(), data);
                 if (due()) {
-                    storeStreaming(spool, sql, uploader);
+                    storeStreaming(stream, spool, sql, uploader);
                 }
             }
         } finally {
@@ -447,9 +451,11 @@ public final class WalReceiver {
     /**
      * Stores the segment being received as its {@code .streaming} copy when it grew since the last
      * time, once the receiver has caught up with what the server had when it connected (before that
-     * the copy a previous run stored may be longer) and every earlier complete segment is stored.
+     * the copy a previous run stored may be longer) and every earlier complete segment is stored;
+     * then tells the server that WAL up to the received position is flushed.
      */
-    private void storeStreaming(WalSpool spool, Connection sql, SegmentUploader uploader) {
+    private void storeStreaming(PGReplicationStream stream, WalSpool spool, Connection sql, SegmentUploader uploader)
+            throws SQLException {
         if (uploader.pending() > 0) {
             // An earlier segment is not stored yet: a copy of a later one would claim WAL past a gap.
             return;
@@ -463,6 +469,12 @@ public final class WalReceiver {
             storedEnd = position;
             streamingStores++;
             events.streamingStored(spool.segment(), new Lsn(position));
+            // Everything received is durable now (earlier segments whole, this one as its copy), and
+            // the slot keeps the whole segment holding the flush position, so a restart still
+            // streams it from its start. Without this the server's fast shutdown would wait forever
+            // for the flush of the segment being received.
+            flushed = position;
+            acknowledge(stream);
         }
         recordStatus(spool, sql, "streaming");
     }
