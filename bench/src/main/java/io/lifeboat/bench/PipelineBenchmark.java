@@ -82,7 +82,7 @@ public class PipelineBenchmark {
         MasterKey key = MasterKey.generate(new SecureRandom());
         ChunkingProfile p = switch (profile) {
             case "files" -> ChunkingProfile.FILES;
-            case "postgres" -> new ChunkingProfile("postgres-dump", 4 * 1024, 16 * 1024, 128 * 1024);
+            case "postgres" -> new ChunkingProfile("postgres-dump", 4 * 1024, 16 * 1024, 128 * 1024, 1);
             default -> ChunkingProfile.DUMPS;
         };
         chunker = new Chunker(key.chunkerSeed(), p);

@@ -96,7 +96,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.chunkPermits = cores * 2;
         this.chunksInFlight = new Semaphore(chunkPermits);
-        this.pace = new CompressionPace(repo.codec().zstdLevel(), chunkPermits);
+        this.pace = new CompressionPace(chunking.zstdLevel(), chunkPermits);
         this.encoders = Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("encode-", 0).factory());
         int uploaders = Math.max(1, repo.storage().preferredConcurrentWrites());
         this.packsQueued = new Semaphore(2 * uploaders);

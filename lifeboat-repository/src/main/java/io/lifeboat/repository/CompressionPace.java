@@ -3,8 +3,9 @@ package io.lifeboat.repository;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Chooses the zstd level of each blob of one backup: the repository's level while the encoders
- * keep up with the source, and {@link #FAST_LEVEL} while the source has to wait for them.
+ * Chooses the zstd level of each blob of one backup: the source's level (its chunking profile's)
+ * while the encoders keep up with the source, and {@link #FAST_LEVEL} while the source has to wait
+ * for them.
  *
  * <p>When the source is slower than compression (a database dump, a network download, a slow
  * disk) the encoders idle between chunks and the better ratio costs no time. When the encoders
@@ -23,7 +24,7 @@ final class CompressionPace {
     private final LongAdder fastBlobs = new LongAdder();
 
     /**
-     * @param normal the repository's level, used whenever the encoders keep up
+     * @param normal the source's level, used whenever the encoders keep up
      * @param slots how many chunks may wait for or be in an encoder at once
      */
     CompressionPace(int normal, int slots) {

@@ -48,8 +48,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PostgresPhysicalSource implements Source {
     public static final String KIND = "postgres-physical";
-    /** 16 pages of 8 KiB: a changed page re-stores 128 KiB; a 1 GiB segment file is 8192 chunks. */
-    public static final ChunkingProfile PAGE_CHUNKING = ChunkingProfile.fixed("postgres-pages", 128 * 1024);
+    /**
+     * 16 pages of 8 KiB: a changed page re-stores 128 KiB; a 1 GiB segment file is 8192 chunks.
+     * zstd level 1: on the bench's RAG table (pages of float arrays) it stores 0.697 of the bytes
+     * at 498 MB/s, level 3 0.696 at 248 MB/s (one core).
+     */
+    public static final ChunkingProfile PAGE_CHUNKING = ChunkingProfile.fixed("postgres-pages", 128 * 1024).withZstdLevel(1);
 
     private final PhysicalBackupConfig config;
     private final Clock clock;
