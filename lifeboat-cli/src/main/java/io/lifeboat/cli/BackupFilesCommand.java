@@ -10,6 +10,7 @@ import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.snapshot.SnapshotStats;
 import io.lifeboat.source.files.FilesSource;
 import io.lifeboat.source.files.FilesSourceConfig;
+import io.lifeboat.source.files.MetadataPrefetch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,8 @@ final class BackupFilesCommand implements Callable<Integer> {
         BackupResult result;
         Optional<RequestCounts> requests;
         List<MirrorCopies.Outcome> mirrored;
-        try (Repository repo = ctx.open(options)) {
+        // The tree's metadata is read into the kernel's cache while the repository's key is derived.
+        try (MetadataPrefetch prefetch = source.prefetchMetadata(); Repository repo = ctx.open(options)) {
             result = new Backup(repo, ctx.version).run(source, new BackupOptions(tags, force, null), progress);
             requests = repo.storage().requestCounts();
             mirrored = MirrorCopies.run(ctx, options, passwordFile2, repo, MirrorCopies.locations(ctx, mirrors), progress);

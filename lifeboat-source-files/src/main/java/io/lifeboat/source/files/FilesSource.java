@@ -54,6 +54,15 @@ public final class FilesSource implements Source {
     }
 
     /**
+     * Starts reading the configured paths' directories and attributes ahead of {@link #backup},
+     * on a virtual thread, until the returned handle is closed; meant for the time the repository
+     * is opened (see {@link MetadataPrefetch}).
+     */
+    public MetadataPrefetch prefetchMetadata() {
+        return MetadataPrefetch.start(config.paths(), excludes);
+    }
+
+    /**
      * Walks the configured paths into {@code sink}. Unreadable entries become warnings of the
      * outcome; a failure of the sink stops the walk with its exception.
      */
