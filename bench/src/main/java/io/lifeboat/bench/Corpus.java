@@ -30,6 +30,15 @@ public final class Corpus {
         return new Corpus(seed).fillText(size);
     }
 
+    /**
+     * Rows as {@code pg_dump} writes a RAG chunks table (bench/make-rag-db.sh): ids, a sentence of
+     * text, 768 random float4 values in PostgreSQL's shortest text form, a token count. Most of
+     * the bytes are the digits of the embeddings.
+     */
+    public static byte[] embeddings(long seed, int size) {
+        return new Corpus(seed).fillEmbeddings(size);
+    }
+
     public static byte[] random(long seed, int size) {
         byte[] b = new byte[size];
         SplittableRandom r = new SplittableRandom(seed);
@@ -53,6 +62,25 @@ public final class Corpus {
                 case 2 -> csvRow(sb);
                 default -> sb.append(token()).append(token()).append(token()).append('\n');
             }
+        }
+        byte[] all = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[size];
+        System.arraycopy(all, 0, out, 0, size);
+        return out;
+    }
+
+    private byte[] fillEmbeddings(int size) {
+        StringBuilder sb = new StringBuilder(size + 16384);
+        for (int row = 1; sb.length() < size; row++) {
+            sb.append(row).append('\t').append(1 + row / 5).append('\t').append(row % 5).append('\t');
+            for (int w = 20 + random.nextInt(60); w > 0; w--) {
+                sb.append(common()).append(' ');
+            }
+            sb.append("\t{");
+            for (int i = 0; i < 768; i++) {
+                sb.append(i == 0 ? "" : ",").append((float) (random.nextDouble() * 2 - 1));
+            }
+            sb.append("}\t").append(50 + random.nextInt(400)).append('\n');
         }
         byte[] all = sb.toString().getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[size];

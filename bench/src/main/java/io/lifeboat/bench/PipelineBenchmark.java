@@ -53,15 +53,19 @@ public class PipelineBenchmark {
     static final int MIB = 1024 * 1024;
     static final int SIZE_MIB = 64;
 
-    /** {@code text}: log/JSON/CSV-like, zstd halves it; {@code random}: incompressible. */
-    @Param({"text", "random"})
+    /**
+     * {@code text}: log/JSON/CSV-like, zstd halves it; {@code embeddings}: a RAG chunks table as
+     * pg_dump writes it (text floats); {@code random}: incompressible.
+     */
+    @Param({"text", "embeddings", "random"})
     public String data;
 
     /** {@code postgres}: the PostgreSQL dump profile (PostgresLogicalSource.DUMP_CHUNKING, 4/16/128 KiB). */
     @Param({"dumps", "files", "postgres"})
     public String profile;
 
-    @Param({"3"})
+    /** 0: the profile's level, as backups use it (3; 1 for the PostgreSQL dump profile). */
+    @Param({"0"})
     public int zstdLevel;
 
     private byte[] input;
@@ -76,8 +80,9 @@ public class PipelineBenchmark {
     public void setUp() throws IOException {
         input = switch (data) {
             case "text" -> Corpus.text(1, SIZE_MIB * MIB);
+            case "embeddings" -> Corpus.embeddings(1, SIZE_MIB * MIB);
             case "random" -> Corpus.random(1, SIZE_MIB * MIB);
-            default -> throw new IllegalArgumentException("data must be text or random, got " + data);
+            default -> throw new IllegalArgumentException("data must be text, embeddings or random, got " + data);
         };
         MasterKey key = MasterKey.generate(new SecureRandom());
         ChunkingProfile p = switch (profile) {
@@ -86,7 +91,7 @@ public class PipelineBenchmark {
             default -> ChunkingProfile.DUMPS;
         };
         chunker = new Chunker(key.chunkerSeed(), p);
-        codec = new BlobCodec(key, zstdLevel, new SecureRandom());
+        codec = new BlobCodec(key, zstdLevel == 0 ? p.zstdLevel() : zstdLevel, new SecureRandom());
         chunks = new ArrayList<>();
         try (ChunkStream s = chunker.open(new ByteArrayInputStream(input))) {
             for (byte[] c = s.next(); c != null; c = s.next()) {
@@ -145,7 +150,7 @@ public class PipelineBenchmark {
         long total = 0;
         byte[] dst = new byte[(int) Zstd.compressBound(chunker.profile().max())];
         for (byte[] c : chunks) {
-            total += Zstd.compressByteArray(dst, 0, dst.length, c, 0, c.length, zstdLevel);
+            total += Zstd.compressByteArray(dst, 0, dst.length, c, 0, c.length, codec.zstdLevel());
         }
         return total;
     }
