@@ -4,6 +4,7 @@ import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.id.Hex;
+import io.lifeboat.core.id.PackId;
 import io.lifeboat.core.id.SnapshotId;
 import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.core.source.ChunkingProfile;
@@ -357,12 +358,30 @@ public final class Repository implements AutoCloseable {
 
     /** Reads, authenticates and re-hashes one blob. */
     public byte[] readBlob(BlobId id) {
-        BlobLocation loc = index().lookup(id).orElseThrow(() -> new LifeboatException(ErrorCode.DAMAGED_DATA,
+        BlobLocation loc = locate(id);
+        byte[] stored = storage.getRange(Handle.of(ObjectKind.DATA, loc.pack().hex()), loc.offset(), loc.length());
+        return decodeAt(id, loc, stored, 0);
+    }
+
+    /** Where a blob is stored. @throws LifeboatException DAMAGED_DATA when the index lacks it */
+    BlobLocation locate(BlobId id) {
+        return index().lookup(id).orElseThrow(() -> new LifeboatException(ErrorCode.DAMAGED_DATA,
                 "blob " + id.hex() + " is not in the index",
                 "run 'lifeboat check' to find the snapshots that refer to missing data"));
-        byte[] stored = storage.getRange(Handle.of(ObjectKind.DATA, loc.pack().hex()), loc.offset(), loc.length());
+    }
+
+    /**
+     * Reads {@code stored.length} bytes of {@code pack} from {@code offset} in one request: a run
+     * of neighbouring blobs, decoded by the caller with {@link #decodeAt}.
+     */
+    byte[] readSpan(PackId pack, long offset, int length) {
+        return storage.getRange(Handle.of(ObjectKind.DATA, pack.hex()), offset, length);
+    }
+
+    /** Decodes the blob at {@code loc}, found at {@code from} in {@code bytes}; errors name the pack. */
+    byte[] decodeAt(BlobId id, BlobLocation loc, byte[] bytes, int from) {
         try {
-            return codec.decode(id, stored, 0, stored.length);
+            return codec.decode(id, bytes, from, loc.length());
         } catch (LifeboatException e) {
             throw new LifeboatException(e.code(), "pack " + loc.pack().hex() + ": " + e.getMessage(), e.hint(), e);
         }
