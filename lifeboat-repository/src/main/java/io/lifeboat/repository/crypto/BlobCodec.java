@@ -121,6 +121,16 @@ public final class BlobCodec {
         return compression.withBody(plain, off, len, zstdLevel, (body, n) -> aead.seal(aad, body, 0, n));
     }
 
+    /**
+     * As {@link #encode(BlobId, byte[], int, int)}, storing the payload uncompressed (for a writer
+     * that found compression not worth its time on this data). Decodes like any other blob.
+     */
+    public byte[] encodeUncompressed(BlobId id, byte[] plain, int off, int len) {
+        Objects.checkFromIndexSize(off, len, plain.length);
+        byte[] aad = id.bytes();
+        return compression.withRawBody(plain, off, len, (body, n) -> aead.seal(aad, body, 0, n));
+    }
+
     public byte[] decode(BlobId id, byte[] stored) {
         return decode(id, stored, 0, stored.length);
     }
