@@ -245,7 +245,9 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
 
     private void encode(BlobType type, BlobId id, byte[] plain) {
         byte[] stored;
-        if (pace.compresses()) {
+        if (plain.length >= BlobCodec.SAMPLED_FROM) {
+            stored = repo.codec().encode(id, plain, 0, plain.length, pace.level()); // decides by its samples
+        } else if (pace.compresses()) {
             stored = repo.codec().encode(id, plain, 0, plain.length, pace.level());
             pace.compressed(plain.length, stored.length - BlobCodec.RAW_OVERHEAD);
         } else {

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Blob ids and the stored format do not depend on the level, so deduplication and restores are
  * unaffected.
  *
- * <p>While the encoders are the bottleneck, blobs are also stored uncompressed when the recent
+ * <p>While the encoders are the bottleneck, blobs smaller than
+ * {@link io.lifeboat.repository.crypto.BlobCodec#SAMPLED_FROM} (larger ones are sampled by the
+ * codec, which is cheaper and decides per blob) are also stored uncompressed when the recent
  * compressed ones saved less than {@link #WORTH_SAVING_PERCENT}: float vectors (a Qdrant
  * snapshot's bulk) shrink only to about 88% at any level, and compressing them and decompressing
  * them again for verification costs about as much CPU as the rest of the pipeline together,
