@@ -175,6 +175,7 @@ public final class QdrantClient implements AutoCloseable {
                 throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while " + what, null);
             }
             HttpURLConnection conn = null;
+            boolean connected = false;
             int status;
             try {
                 conn = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
@@ -189,6 +190,8 @@ public final class QdrantClient implements AutoCloseable {
                 if (from > 0) {
                     conn.setRequestProperty("Range", "bytes=" + from + "-");
                 }
+                conn.connect();
+                connected = true;
                 status = conn.getResponseCode();
                 if (status == expected) {
                     return new SnapshotBody(conn, conn.getInputStream(), conn.getContentLengthLong());
@@ -198,8 +201,8 @@ public final class QdrantClient implements AutoCloseable {
                     conn.disconnect();
                 }
                 if (attempt >= endpoint.maxAttempts()) {
-                    throw QdrantErrors.unreachable(endpoint, what, collection, e instanceof java.net.SocketTimeoutException t
-                            && conn != null ? SnapshotBody.stalled("no answer from the server", conn.getReadTimeout(), t) : e);
+                    throw QdrantErrors.unreachable(endpoint, what, collection, connected && e instanceof java.net.SocketTimeoutException t
+                            ? SnapshotBody.stalled("no answer from the server", conn.getReadTimeout(), t) : e);
                 }
                 backoff(attempt);
                 continue;
