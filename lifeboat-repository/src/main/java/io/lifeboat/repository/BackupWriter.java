@@ -13,6 +13,7 @@ import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.core.tree.Tree;
 import io.lifeboat.repository.chunk.ChunkStream;
 import io.lifeboat.repository.chunk.Chunker;
+import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.index.IndexFile;
 import io.lifeboat.repository.pack.BlobType;
 import io.lifeboat.repository.pack.PackEntry;
@@ -243,7 +244,15 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     }
 
     private void encode(BlobType type, BlobId id, byte[] plain) {
-        byte[] stored = repo.codec().encode(id, plain, 0, plain.length, pace.level());
+        byte[] stored;
+        if (plain.length >= BlobCodec.SAMPLED_FROM) {
+            stored = repo.codec().encode(id, plain, 0, plain.length, pace.level()); // decides by its samples
+        } else if (pace.compresses()) {
+            stored = repo.codec().encode(id, plain, 0, plain.length, pace.level());
+            pace.compressed(plain.length, stored.length - BlobCodec.RAW_OVERHEAD);
+        } else {
+            stored = repo.codec().encodeUncompressed(id, plain, 0, plain.length);
+        }
         repo.codec().verify(id, stored, plain, 0, plain.length);
         blobsAdded.incrementAndGet();
         bytesAdded.addAndGet(plain.length);
@@ -369,6 +378,14 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     /** New blobs compressed at {@link CompressionPace#FAST_LEVEL} because the encoders were the bottleneck. */
     public long blobsCompressedFast() {
         return pace.fastBlobs();
+    }
+
+    /**
+     * New blobs stored uncompressed because compression saved too little while the encoders were
+     * the bottleneck ({@link CompressionPace#compresses}).
+     */
+    public long blobsStoredRaw() {
+        return pace.rawBlobs();
     }
 
     /** Plaintext bytes of the new blobs. */

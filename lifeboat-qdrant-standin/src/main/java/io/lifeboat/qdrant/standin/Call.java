@@ -26,9 +26,12 @@ final class Call {
     final List<String> segments;
     final Map<String, String> query;
     private int status;
+    private final java.util.function.Consumer<Call> answering;
 
-    Call(HttpExchange exchange) {
+    /** @param answering told just before the status line goes out (so a client never sees an answer before it) */
+    Call(HttpExchange exchange, java.util.function.Consumer<Call> answering) {
         this.exchange = exchange;
+        this.answering = answering;
         this.method = exchange.getRequestMethod();
         String raw = exchange.getRequestURI().getRawPath();
         this.path = raw;
@@ -137,6 +140,7 @@ final class Call {
 
     void send(int code, String contentType, byte[] body) throws IOException {
         status = code;
+        answering.accept(this);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -147,6 +151,7 @@ final class Call {
     /** Starts a streamed answer of known length; the caller writes the body and closes the stream. */
     OutputStream stream(int code, String contentType, long length, Map<String, String> headers) throws IOException {
         status = code;
+        answering.accept(this);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.sendResponseHeaders(code, length == 0 ? -1 : length);

@@ -136,7 +136,8 @@ public final class QdrantStandIn implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        Call call = new Call(exchange);
+        // Logged as the answer goes out: a test that saw the answer finds it in the log.
+        Call call = new Call(exchange, c -> requestLog.add(c.method + " " + c.path + " -> " + c.status()));
         try {
             Optional<Faults.Fault> fault = faults.take(call.method, call.path);
             if (fault.isPresent() && inject(call, fault.get())) {
@@ -166,7 +167,9 @@ public final class QdrantStandIn implements AutoCloseable {
                 call.error(500, "Service internal error: " + e);
             }
         } finally {
-            requestLog.add(call.method + " " + call.path + " -> " + (call.status() == 0 ? "reset" : call.status()));
+            if (call.status() == 0) {
+                requestLog.add(call.method + " " + call.path + " -> reset");
+            }
             exchange.close();
         }
     }

@@ -176,6 +176,7 @@ final class SnapshotsApi {
         try (InputStream in = Files.newInputStream(f);
                 OutputStream out = call.stream(status, "application/octet-stream", length, headers)) {
             in.skipNBytes(from);
+            out.flush(); // the headers go out at once, as Qdrant sends them, before a slowed body
             byte[] buf = new byte[1 << 16];
             long sent = 0;
             long start = System.nanoTime();

@@ -21,6 +21,11 @@ import javax.crypto.spec.SecretKeySpec;
 public final class BlobCodec {
     /** Bytes a raw (incompressible) payload grows by: nonce, flag and tag. */
     public static final int RAW_OVERHEAD = AesGcm.OVERHEAD + 1;
+    /**
+     * Payloads from this size on are compressed only when samples of them compress (else stored
+     * raw at the cost of the samples); smaller ones are always compressed in full by {@link #encode}.
+     */
+    public static final int SAMPLED_FROM = Compression.SAMPLE_MIN_PAYLOAD;
     static final String DAMAGE_HINT = "run 'lifeboat check --read-data' to list every damaged object";
     private static final String HMAC = "HmacSHA256";
 
@@ -119,6 +124,16 @@ public final class BlobCodec {
         Compression.checkLevel(zstdLevel);
         byte[] aad = id.bytes();
         return compression.withBody(plain, off, len, zstdLevel, (body, n) -> aead.seal(aad, body, 0, n));
+    }
+
+    /**
+     * As {@link #encode(BlobId, byte[], int, int)}, storing the payload uncompressed (for a writer
+     * that found compression not worth its time on this data). Decodes like any other blob.
+     */
+    public byte[] encodeUncompressed(BlobId id, byte[] plain, int off, int len) {
+        Objects.checkFromIndexSize(off, len, plain.length);
+        byte[] aad = id.bytes();
+        return compression.withRawBody(plain, off, len, (body, n) -> aead.seal(aad, body, 0, n));
     }
 
     public byte[] decode(BlobId id, byte[] stored) {

@@ -107,6 +107,22 @@ final class Compression {
         }
     }
 
+    /** As {@link #withBody(byte[], int, int, BodySink)}, without trying to compress: the body is flagged {@link #RAW}. */
+    <T> T withRawBody(byte[] src, int off, int len, BodySink<T> sink) {
+        Slot slot = idle.poll();
+        if (slot == null) {
+            slot = new Slot(level);
+        }
+        try {
+            byte[] body = slot.scratch(1 + len);
+            body[0] = RAW;
+            System.arraycopy(src, off, body, 1, len);
+            return sink.accept(body, 1 + len);
+        } finally {
+            release(slot);
+        }
+    }
+
     /**
      * Whether three samples of a large payload (start, middle, end) all fail to compress, so that
      * compressing the whole of it would be wasted work: random data, and data compressed

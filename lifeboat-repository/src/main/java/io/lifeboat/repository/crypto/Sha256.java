@@ -15,15 +15,24 @@ public final class Sha256 {
     private Sha256() {}
 
     public static byte[] of(byte[] data) {
-        MessageDigest sha;
+        MessageDigest sha = digest();
+        update(sha, data, 0, data.length);
+        return sha.digest();
+    }
+
+    /** A fresh SHA-256 digest, for a caller that hashes an object piece by piece. */
+    public static MessageDigest digest() {
         try {
-            sha = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
-        for (int off = 0; off < data.length; off += SLICE) {
-            sha.update(data, off, Math.min(SLICE, data.length - off));
+    }
+
+    /** Feeds {@code data[off, off+len)} to {@code sha} in slices. */
+    public static void update(MessageDigest sha, byte[] data, int off, int len) {
+        for (int done = 0; done < len; done += SLICE) {
+            sha.update(data, off + done, Math.min(SLICE, len - done));
         }
-        return sha.digest();
     }
 }

@@ -6,6 +6,7 @@ import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.crypto.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,16 +43,20 @@ public final class PackWriter {
     public FinishedPack finish(BlobCodec codec) {
         byte[] header = PackHeader.seal(codec, entries);
         byte[] pack = new byte[size + header.length + PackHeader.TRAILER];
+        MessageDigest sha = Sha256.digest();
         int pos = 0;
+        // Each blob is hashed right after its copy, while it is in the cache: hashing the whole
+        // 16 MiB afterwards read it from memory a second time.
         for (byte[] b : blobs) {
             System.arraycopy(b, 0, pack, pos, b.length);
+            Sha256.update(sha, pack, pos, b.length);
             pos += b.length;
         }
         blobs.clear();
         System.arraycopy(header, 0, pack, pos, header.length);
-        pos += header.length;
-        ByteBuffer.wrap(pack, pos, PackHeader.TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt(header.length);
-        return new FinishedPack(PackId.of(Sha256.of(pack)), pack, List.copyOf(entries));
+        ByteBuffer.wrap(pack, pos + header.length, PackHeader.TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt(header.length);
+        Sha256.update(sha, pack, pos, pack.length - pos);
+        return new FinishedPack(PackId.of(sha.digest()), pack, List.copyOf(entries));
     }
 
     /** A complete pack ready for upload. */

@@ -66,6 +66,17 @@ class BlobCodecTest {
     }
 
     @Test
+    void uncompressedBlobsOfCompressibleDataRoundTripAndVerify() {
+        byte[] plain = text(100_000);
+        BlobId id = codec.idOf(plain);
+        byte[] stored = codec.encodeUncompressed(id, plain, 0, plain.length);
+        assertThat(stored).hasSize(plain.length + BlobCodec.RAW_OVERHEAD);
+        assertThat(codec.encode(id, plain).length).isLessThan(plain.length / 2);
+        codec.verify(id, stored, plain, 0, plain.length);
+        assertThat(codec.decode(id, stored)).isEqualTo(plain);
+    }
+
+    @Test
     void largeIncompressiblePayloadsAreStoredRawAndRoundTrip() {
         byte[] plain = Xorshift.bytes(5, 2 * Compression.SAMPLE_MIN_PAYLOAD);
         BlobId id = codec.idOf(plain);

@@ -8,7 +8,10 @@ import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
+import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +24,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * A small client of Qdrant's REST API on the JDK {@link HttpClient}: the calls a backup and a
- * restore need, nothing more. Thread safe. Every request carries the API key (header
+ * A small client of Qdrant's REST API on the JDK {@link HttpClient} (snapshot downloads on
+ * {@link HttpURLConnection}: {@link SnapshotBody}): the calls a backup and a restore need,
+ * nothing more. Thread safe. Every request carries the API key (header
  * {@code api-key}) when there is one; no message this class produces contains the key.
  *
  * <p>Failures: 5xx answers (except 507, the server's full disk) and broken or refused
@@ -151,34 +155,60 @@ public final class QdrantClient implements AutoCloseable {
 
     /**
      * {@code GET /collections/{c}/snapshots/{name}} from byte {@code from} on (a {@code Range}
-     * request when not 0). The caller reads and closes the stream; a read fails when the
-     * connection stalls longer than {@link QdrantEndpoint#stallTimeout}.
+     * request when not 0), on an {@link HttpURLConnection} ({@link SnapshotBody} says why). The
+     * caller reads and closes the stream. The answer's headers and every read wait at most
+     * {@link QdrantEndpoint#stallTimeout}; a read that waits longer fails with
+     * {@link SnapshotBody.StalledException}. Retried like every request: broken or refused
+     * connections and 5xx (not 507), never 4xx.
      */
     public InputStream download(String collection, String name, long from) {
-        HttpRequest.Builder r = request(c(collection) + "/snapshots/" + seg(name), endpoint.requestTimeout()).GET();
-        if (from > 0) {
-            r.header("Range", "bytes=" + from + "-");
+        URL url;
+        try {
+            url = URI.create(endpoint.url() + c(collection) + "/snapshots/" + seg(name)).toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException("a Qdrant endpoint is always a valid http(s) URL", e);
         }
         String what = "downloading snapshot " + name;
+        int expected = from > 0 ? 206 : 200;
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<InputStream> resp;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while " + what, null);
+            }
+            HttpURLConnection conn = null;
+            boolean connected = false;
+            int status;
             try {
-                resp = http.send(r.build(), StallGuardedBody.handler(endpoint.stallTimeout()));
+                conn = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+                conn.setConnectTimeout(Math.toIntExact(Math.max(1, endpoint.connectTimeout().toMillis())));
+                conn.setReadTimeout(Math.toIntExact(Math.max(1, Math.min(Integer.MAX_VALUE, endpoint.stallTimeout().toMillis()))));
+                conn.setInstanceFollowRedirects(false);
+                conn.setUseCaches(false);
+                conn.setRequestProperty("Accept", "application/octet-stream");
+                if (endpoint.apiKey() != null) {
+                    conn.setRequestProperty("api-key", endpoint.apiKey().reveal());
+                }
+                if (from > 0) {
+                    conn.setRequestProperty("Range", "bytes=" + from + "-");
+                }
+                conn.connect();
+                connected = true;
+                status = conn.getResponseCode();
+                if (status == expected) {
+                    return new SnapshotBody(conn, conn.getInputStream(), conn.getContentLengthLong());
+                }
             } catch (IOException e) {
+                if (conn != null) {
+                    conn.disconnect();
+                }
                 if (attempt >= endpoint.maxAttempts()) {
-                    throw QdrantErrors.unreachable(endpoint, what, collection, e);
+                    throw QdrantErrors.unreachable(endpoint, what, collection, connected && e instanceof java.net.SocketTimeoutException t
+                            ? SnapshotBody.stalled("no answer from the server", conn.getReadTimeout(), t) : e);
                 }
                 backoff(attempt);
                 continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while " + what, null, e);
             }
-            int status = resp.statusCode();
-            if (status == (from > 0 ? 206 : 200)) {
-                return resp.body();
-            }
-            String body = drain(resp.body());
+            String body = drain(conn.getErrorStream() != null ? conn.getErrorStream() : InputStream.nullInputStream());
+            conn.disconnect();
             if (!retryable(status) || attempt >= endpoint.maxAttempts()) {
                 throw QdrantErrors.of(endpoint, status, body, what, collection);
             }

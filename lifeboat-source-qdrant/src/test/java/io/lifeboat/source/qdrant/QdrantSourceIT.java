@@ -242,6 +242,27 @@ class QdrantSourceIT {
     }
 
     @Test
+    void aStalledDownloadIsRetriedThenFailsAndASlowOneIsNot() {
+        QdrantStandIn s = start(StandInConfig.defaults());
+        fill(s, "docs", CollectionConfig.single(64, "Dot"), 3000, 9);
+        s.faults().slowDownloads(16 * 1024); // the first 64 KiB write comes after 4 s
+        QdrantEndpoint stalling = endpoint(s, null).withStallTimeout(Duration.ofMillis(300));
+        assertThatThrownBy(() -> source(stalling, "docs").backup(new MemorySink(), Optional.empty()))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.SOURCE_ERROR);
+                    assertThat(e.getMessage()).contains("failed at byte 0", "after 4 attempts", "300 ms",
+                            "the connection looks stalled");
+                });
+        assertThat(s.snapshotFiles()).as("no server-side snapshot left after a stalled download").isEmpty();
+
+        s.faults().slowDownloads(2 * 1024 * 1024); // slow but moving: a read never waits 2 s
+        MemorySink sink = new MemorySink();
+        BackupOutcome out = source(endpoint(s, null).withStallTimeout(Duration.ofSeconds(2)), "docs").backup(sink, Optional.empty());
+        long size = ((Number) out.metadata().get("snapshot_size")).longValue();
+        assertThat(sink.blobs.values()).anySatisfy(b -> assertThat((long) b.length).isEqualTo(size));
+    }
+
+    @Test
     void accessErrorsAreClearAndNeverShowTheKey() {
         QdrantStandIn s = start(StandInConfig.defaults().withApiKeys(KEY, READ_ONLY));
         fill(s, "docs", CollectionConfig.single(4, "Dot"), 10, 9);
