@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A long-running CLI command ({@code serve}, {@code wal receive}) in the background as the
  * server's OS user, its stdout and stderr captured as they come. The process is the JVM itself
- * ({@link WalTestCluster#runAs} execs it), so SIGKILL and SIGTERM reach the command directly.
+ * ({@link PostgresOsSupport#runAs} execs it), so SIGKILL and SIGTERM reach the command directly.
  */
 final class BackgroundCli {
     private final String name;
@@ -36,7 +36,7 @@ final class BackgroundCli {
 
     /** Starts {@code lifeboat args} against the cluster's repository; {@code name} labels failure messages. */
     static BackgroundCli start(String name, WalTestCluster cluster, List<String> args) throws IOException {
-        return new BackgroundCli(name, cluster.runAs(cluster.command(args), cluster.environment()), List.copyOf(args));
+        return new BackgroundCli(name, PostgresOsSupport.runAs(cluster.command(args), cluster.environment()), List.copyOf(args));
     }
 
     /** Waits up to 90 s for {@code text} in the output; fails at once if the process ended. */

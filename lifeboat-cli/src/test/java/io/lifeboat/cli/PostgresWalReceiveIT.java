@@ -199,7 +199,7 @@ class PostgresWalReceiveIT {
     void receivingFromAPromotedServerStoresItsHistoryAndNewTimeline() throws Exception {
         Path data = work.resolve("restored-streaming");
         int port = freePort();
-        Process start = cluster.runAs(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+        Process start = PostgresOsSupport.runAs(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                 work.resolve("restored-streaming.log").toString(), "-w", "-s", "-o", "-p " + port + " -k " + work
                         + " -c listen_addresses=127.0.0.1 -c archive_mode=off", "start"), Map.of());
         start.getInputStream().readAllBytes();
@@ -226,7 +226,7 @@ class PostgresWalReceiveIT {
             assertThat(fetched).isEqualTo(Files.readAllBytes(history));
             assertThat(cluster.fetchWithCli(last)).isEqualTo(Files.readAllBytes(data.resolve("pg_wal").resolve(last)));
         } finally {
-            Process stop = cluster.runAs(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
+            Process stop = PostgresOsSupport.runAs(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
                     "-w", "-s", "stop"), Map.of());
             stop.getInputStream().readAllBytes();
             stop.waitFor(2, TimeUnit.MINUTES);

@@ -201,7 +201,7 @@ class WalDaemonIT {
         String before = cluster.walFile("pg_switch_wal()");
         cluster.awaitSlotPast(before, daemon);
         Path data = pg.directory().resolve("data");
-        cluster.asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+        PostgresOsSupport.asPostgres(List.of(pg.bin().resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                 pg.directory().resolve("log").toString(), "-m", "fast", "-w", "-t", "60", "-s", "restart"));
         daemon.awaitOutput("connecting again");
         cluster.insertRows(20);
@@ -270,8 +270,8 @@ class WalDaemonIT {
         List<String> cmd = List.of("dash", client.toString(), "--socket", socket.toString(), "--repo", repo.toString(),
                 "--password-file", passwordFile.toString(), "--", file);
         Instant start = Instant.now();
-        Process p = WalTestCluster.processAs(cmd).directory(dir.toFile()).start();
-        return WalTestCluster.finish(p, cmd, start, Duration.ofMinutes(2));
+        Process p = PostgresOsSupport.asServerUser(cmd).directory(dir.toFile()).start();
+        return PostgresOsSupport.finish(p, cmd, start, Duration.ofMinutes(2));
     }
 
     private void awaitArchived(String segment) throws Exception {

@@ -1,12 +1,13 @@
 package io.lifeboat.cli;
 
-import static io.lifeboat.cli.PostgresOsSupport.RUN_AS;
+import static io.lifeboat.cli.PostgresOsSupport.asPostgres;
 import static io.lifeboat.cli.PostgresOsSupport.awaitPromotion;
 import static io.lifeboat.cli.PostgresOsSupport.chown;
 import static io.lifeboat.cli.PostgresOsSupport.deleteTree;
 import static io.lifeboat.cli.PostgresOsSupport.freePort;
 import static io.lifeboat.cli.PostgresOsSupport.jar;
-import static io.lifeboat.cli.PostgresOsSupport.readAll;
+import static io.lifeboat.cli.PostgresOsSupport.finish;
+import static io.lifeboat.cli.PostgresOsSupport.runAs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lifeboat.core.storage.Storage;
@@ -15,7 +16,6 @@ import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.wal.WalArchive;
 import io.lifeboat.source.postgres.physical.Lsn;
 import io.lifeboat.testkit.postgres.PgCluster;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -322,26 +322,6 @@ final class WalTestCluster implements AutoCloseable {
                 Duration.ofMinutes(4));
     }
 
-    /** Waits up to {@code timeout} for {@code p} (started at {@code start}), capturing what it printed. */
-    static CliResult finish(Process p, List<String> args, Instant start, Duration timeout) throws InterruptedException {
-        byte[][] got = new byte[2][];
-        Thread o = Thread.ofVirtual().start(() -> got[0] = readAll(p.getInputStream()));
-        Thread e = Thread.ofVirtual().start(() -> got[1] = readAll(p.getErrorStream()));
-        assertThat(p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)).as(String.join(" ", args) + " finished").isTrue();
-        o.join();
-        e.join();
-        return new CliResult(args, p.exitValue(), new String(got[0], StandardCharsets.UTF_8),
-                new String(got[1], StandardCharsets.UTF_8), Duration.between(start, Instant.now()));
-    }
-
-    /** Runs {@code cmd} as the server's OS user, failing the test unless it exits 0. */
-    void asPostgres(List<String> cmd) throws IOException, InterruptedException {
-        Process p = processAs(cmd).redirectErrorStream(true).start();
-        byte[] out = readAll(p.getInputStream());
-        assertThat(p.waitFor(4, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + new String(out, StandardCharsets.UTF_8)).isZero();
-    }
-
     /** The java command line of {@code lifeboat args} against this repository. */
     List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -358,28 +338,5 @@ final class WalTestCluster implements AutoCloseable {
 
     private static Map<String, String> environment(String pgPassword) {
         return Map.of("PGPASSWORD", pgPassword, "LIFEBOAT_PROGRESS", "0", "LC_ALL", "C.UTF-8");
-    }
-
-    /** Starts {@code cmd} as the server's OS user with {@code env} added (see {@link #processAs}). */
-    Process runAs(List<String> cmd, Map<String, String> env) throws IOException {
-        ProcessBuilder pb = processAs(cmd);
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
-    /**
-     * A process for {@code cmd}, as the server's OS user when the tests run as root, with stdin
-     * empty and no inherited LIFEBOAT_ or PG variables. setpriv execs the command, so the process
-     * is the command itself and signals reach it; runuser would stay behind as its parent.
-     */
-    static ProcessBuilder processAs(List<String> cmd) {
-        List<String> full = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            full.addAll(List.of("setpriv", "--reuid=" + RUN_AS, "--regid=" + RUN_AS, "--init-groups", "--"));
-        }
-        full.addAll(cmd);
-        ProcessBuilder pb = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("PG"));
-        return pb;
     }
 }
