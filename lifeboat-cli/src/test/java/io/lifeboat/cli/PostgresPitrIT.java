@@ -1,12 +1,13 @@
 package io.lifeboat.cli;
 
-import static io.lifeboat.cli.PostgresOsSupport.RUN_AS;
+import static io.lifeboat.cli.PostgresOsSupport.asPostgres;
 import static io.lifeboat.cli.PostgresOsSupport.awaitPromotion;
 import static io.lifeboat.cli.PostgresOsSupport.chown;
 import static io.lifeboat.cli.PostgresOsSupport.deleteTree;
+import static io.lifeboat.cli.PostgresOsSupport.finish;
 import static io.lifeboat.cli.PostgresOsSupport.freePort;
 import static io.lifeboat.cli.PostgresOsSupport.jar;
-import static io.lifeboat.cli.PostgresOsSupport.readAll;
+import static io.lifeboat.cli.PostgresOsSupport.runAs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -715,44 +716,6 @@ class PostgresPitrIT {
         cmd.addAll(List.of("--repo", repo.toString(), "--password-file", passwordFile.toString()));
         Instant start = Instant.now();
         Process p = runAs(cmd, Map.of("PGPASSWORD", pgPassword, "LIFEBOAT_PROGRESS", "0", "LC_ALL", "C.UTF-8"));
-        var out = p.getInputStream();
-        var err = p.getErrorStream();
-        byte[][] got = new byte[2][];
-        Thread o = Thread.ofVirtual().start(() -> got[0] = readAll(out));
-        Thread e = Thread.ofVirtual().start(() -> got[1] = readAll(err));
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("lifeboat " + String.join(" ", args) + " finished").isTrue();
-        o.join();
-        e.join();
-        return new CliResult(List.of(args), p.exitValue(), new String(got[0], StandardCharsets.UTF_8),
-                new String(got[1], StandardCharsets.UTF_8), Duration.between(start, Instant.now()));
-    }
-
-    private void asPostgres(List<String> cmd) throws IOException, InterruptedException {
-        Process p = runAs(cmd, Map.of());
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(4, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + new String(out, StandardCharsets.UTF_8)).isZero();
-    }
-
-    /**
-     * Runs {@code cmd} as the server's OS user. setpriv execs the command itself: runuser stays
-     * as a parent that stops itself when its child is stopped and is never resumed when the child
-     * is continued and exits, which left runs hanging on this shared machine.
-     */
-    private static Process runAs(List<String> cmd, Map<String, String> env) throws IOException {
-        List<String> full = new ArrayList<>();
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (root) {
-            full.addAll(List.of("setpriv", "--reuid=" + RUN_AS, "--regid=" + RUN_AS, "--init-groups", "--"));
-        }
-        full.addAll(cmd);
-        ProcessBuilder pb = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("PG"));
-        if (root) {
-            pb.environment().putAll(Map.of("HOME", "/var/lib/postgresql", "USER", RUN_AS, "LOGNAME", RUN_AS));
-        }
-        pb.environment().putAll(env);
-        return pb.start();
+        return finish(p, List.of(args), start, Duration.ofMinutes(5));
     }
 }
