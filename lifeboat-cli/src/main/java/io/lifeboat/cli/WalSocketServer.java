@@ -269,7 +269,9 @@ final class WalSocketServer implements AutoCloseable {
         try {
             file = Path.of(new String(body, StandardCharsets.UTF_8));
         } catch (InvalidPathException e) {
-            WalHttp.respond(out, 400, "error: '" + new String(body, StandardCharsets.UTF_8) + "' is not a path\n");
+            // A name this JVM's file name encoding cannot hold (no UTF-8 locale): the bytes will do.
+            WalHttp.respond(out, 403, "error: the daemon cannot open '" + new String(body, StandardCharsets.UTF_8) + "': "
+                    + e.getMessage() + "\nhint: send the file's bytes (PUT " + WAL_PREFIX + name + ")\n");
             return;
         }
         if (!file.isAbsolute() || file.getFileName() == null || !file.getFileName().toString().equals(name)) {
