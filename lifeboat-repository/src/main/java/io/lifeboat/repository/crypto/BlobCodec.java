@@ -74,6 +74,15 @@ public final class BlobCodec {
         this.compression = new Compression(zstdLevel);
     }
 
+    /**
+     * Gets the JIT to compile the encryption code now rather than during the first objects (about
+     * 0.3 s of one core, no key involved). For long-running processes; call it on a background
+     * thread.
+     */
+    public static void warmUp() {
+        AesGcm.warmUp();
+    }
+
     public int zstdLevel() {
         return compression.level();
     }
