@@ -11,6 +11,10 @@
 #      on free ports, archive_mode off), recover to the end of the archive, and must give the same
 #      sum(abalance), count(*) of pgbench_accounts as the source.
 # Targets (issue 5): full backup within 1.2x of pgBackRest's time; incremental smaller than its.
+# Lifeboat's WAL path in the archive_command (after pgbackrest archive-push): WAL_PATH=daemon (the
+# default) runs 'lifeboat serve --wal-socket' from before the timings and pushes with
+# lifeboat-wal-push; WAL_PATH=jvm runs 'java -jar lifeboat.jar wal push', a JVM per segment.
+# Lifeboat commands run through ./lifeboat (with its start-up cache), as a user would run them.
 # Usage: bench/physical-vs-pgbackrest.sh [SCALE (default 50: ~750 MB)] [WORKDIR (default /tmp/lifeboat-phys-bench)]
 # Needs PostgreSQL server binaries (scripts/install-deps) and installs pgbackrest when missing.
 # Heavy at the default scale: do not run it on a shared machine.
@@ -18,6 +22,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 scale="${1:-50}"
 work="${2:-/tmp/lifeboat-phys-bench}"
+wal_path="${WAL_PATH:-daemon}"
+case $wal_path in daemon|jvm) ;; *) echo "WAL_PATH must be daemon or jvm" >&2; exit 2 ;; esac
 # shellcheck source=bench/pg-common.sh
 source "$here/bench/pg-common.sh"
 run() { "${as_pg[@]}" env LIFEBOAT_PROGRESS=0 LIFEBOAT_PG_BIN="$bin" PGPASSWORD=bench-db-password "$@"; }
@@ -26,6 +32,7 @@ export PGPASSWORD="bench-db-password" PGHOST=127.0.0.1 PGUSER=postgres
 run sh -c "umask 077; echo '$PGPASSWORD' > '$work/pw'; echo bench-password > '$work/lb-password'"
 started=("$work/data")
 cleanup() {
+  [ -f "$work/serve.pid" ] && kill -TERM "$(cat "$work/serve.pid")" 2>/dev/null
   for d in "${started[@]}"; do [ -f "$d/postmaster.pid" ] && run "$bin/pg_ctl" -D "$d" -m immediate -w -s stop >/dev/null 2>&1 || true; done
   [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
 }
@@ -61,10 +68,19 @@ pg1-socket-path=$work
 CONF
 chown --reference="$work" "$work/pgbackrest.conf"
 pgbr() { run pgbackrest --config="$work/pgbackrest.conf" --stanza=bench "$@"; }
-lb() { run "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" "$@" --repo "$work/lb" --password-file "$work/lb-password"; }
+lb() { run env LIFEBOAT_NO_BUILD=1 "$here/lifeboat" "$@" --repo "$work/lb" --password-file "$work/lb-password"; }
 pgbr stanza-create >/dev/null
 lb init >/dev/null
-push_lb="$java -jar $jar wal push --quiet --repo $work/lb --password-file $work/lb-password %p"
+if [ "$wal_path" = daemon ]; then
+  # sh execs the launcher, which execs java: the recorded pid is the daemon's.
+  run sh -c 'echo $$ > "$1/serve.pid"; exec env LIFEBOAT_NO_BUILD=1 "$2/lifeboat" serve --quiet --repo "$1/lb" --password-file "$1/lb-password" --wal-socket "$1/wal.sock"' \
+      serve "$work" "$here" 2> "$work/serve.log" &
+  for _ in $(seq 1 300); do [ -S "$work/wal.sock" ] && break; sleep 0.1; done
+  [ -S "$work/wal.sock" ] || { echo "lifeboat serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+  push_lb="$(dirname "$jar")/lifeboat-wal-push --socket $work/wal.sock --repo $work/lb --password-file $work/lb-password -- %p"
+else
+  push_lb="$java -jar $jar wal push --quiet --repo $work/lb --password-file $work/lb-password %p"
+fi
 psql "$port" -c "ALTER SYSTEM SET archive_command = 'pgbackrest --config=$work/pgbackrest.conf --stanza=bench archive-push %p && $push_lb'" -c "SELECT pg_reload_conf()" >/dev/null
 
 now() { date +%s.%N; }
@@ -137,6 +153,8 @@ printf '%-16s %12.1f %14s %12.1f %16s %12.1f\n' lifeboat "$t_full_lb" "$b_full_l
 printf '%-16s %12s %14s %12s %16s %12s\n' "lifeboat/pgbr" "$(ratio "$t_full_lb" "$t_full_pgbr")x" "$(ratio "$b_full_lb" "$b_full_pgbr")x" \
   "$(ratio "$t_incr_lb" "$t_incr_pgbr")x" "$(ratio "$b_incr_lb" "$b_incr_pgbr")x" "$(ratio "$t_rest_lb" "$t_rest_pgbr")x"
 echo "WAL archives (same segments, pushed by the one archive_command): pgbackrest $w_pgbr bytes, lifeboat $w_lb bytes"
+echo "Lifeboat's WAL path: $wal_path"
+[ "$wal_path" = daemon ] && echo "pushes that fell back to a JVM: $(grep -c 'pushing directly' "$work/log" || true)"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "targets (issue 5): full backup within 1.2x of pgBackRest's time: $(echo "$t_full_lb <= 1.2 * $t_full_pgbr" | bc | sed 's/1/met/;s/0/NOT met/');" \
   "incremental smaller than pgBackRest's: $(echo "$b_incr_lb < $b_incr_pgbr" | bc | sed 's/1/met/;s/0/NOT met/')"

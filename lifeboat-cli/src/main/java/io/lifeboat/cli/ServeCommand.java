@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.repository.Repository;
+import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.wal.WalArchive;
 import io.lifeboat.source.postgres.PasswordLookup;
 import io.lifeboat.source.postgres.PgConnectionConfig;
@@ -97,6 +98,8 @@ final class ServeCommand implements Callable<Integer> {
             WalSocketServer server = null;
             List<Thread> threads = new ArrayList<>();
             try {
+                // The daemon stores large objects from its first minute: compile AES-GCM now.
+                Thread.ofPlatform().daemon().name("aes-gcm-warmup").start(BlobCodec::warmUp);
                 if (walSocket != null) {
                     server = new WalSocketServer(walSocket, new WalIntake(wal), log, !options.quiet, MAX_CONNECTIONS);
                     server.start(mode);

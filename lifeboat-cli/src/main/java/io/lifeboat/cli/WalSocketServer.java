@@ -10,13 +10,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,6 +46,13 @@ import java.util.function.Consumer;
  * failure; the client falls back to a direct push). A connection that ends before its body is
  * complete stores nothing. {@code GET /v1/health} answers 200 while serving.
  *
+ * <p>{@code PUT /v1/wal-by-path/<name>} hands over the absolute path of the file (the body, UTF-8)
+ * instead of its bytes, sparing a 16 MiB trip through the socket when the daemon can read the
+ * server's {@code pg_wal}: the daemon reads the file itself and answers as above. It reads only a
+ * regular file whose name is {@code <name>}; when it cannot (missing, not readable by the daemon's
+ * user, too large) it answers 403 and the client sends the bytes with {@code PUT /v1/wal/<name>},
+ * as it also does on the 404 of a daemon that predates this request.
+ *
  * <p>Each connection runs on its own virtual thread, at most {@code maxConnections} at a time
  * (the rest wait in the socket's backlog); each has {@link #EXCHANGE_TIMEOUT} to finish. The
  * socket file is created with {@code mode}; a stale one (nobody listening) is replaced, a live
@@ -53,6 +66,9 @@ final class WalSocketServer implements AutoCloseable {
     static final long MAX_BODY = 1L << 30;
     static final String SYSTEM_ID_HEADER = "x-lifeboat-system-id";
     private static final String WAL_PREFIX = "/v1/wal/";
+    private static final String WAL_BY_PATH_PREFIX = "/v1/wal-by-path/";
+    /** PATH_MAX of Linux. */
+    private static final int MAX_PATH_BODY = 4096;
 
     /** What the server did so far. */
     record Counts(long stored, long alreadyPresent, long refused, long dropped) {}
@@ -186,7 +202,8 @@ final class WalSocketServer implements AutoCloseable {
             WalHttp.respond(out, draining ? 503 : 200, draining ? "shutting down\n" : "ok\n");
             return;
         }
-        if (!head.target().startsWith(WAL_PREFIX)) {
+        boolean byPath = head.target().startsWith(WAL_BY_PATH_PREFIX);
+        if (!byPath && !head.target().startsWith(WAL_PREFIX)) {
             WalHttp.respond(out, 404, "error: no such resource " + head.target() + "\nhint: PUT /v1/wal/<WAL file name>\n");
             return;
         }
@@ -194,10 +211,11 @@ final class WalSocketServer implements AutoCloseable {
             WalHttp.respond(out, 405, "error: " + head.method() + " " + head.target() + " is not supported\nhint: PUT the file\n");
             return;
         }
-        putWal(head, head.target().substring(WAL_PREFIX.length()), in, out);
+        String name = head.target().substring((byPath ? WAL_BY_PATH_PREFIX : WAL_PREFIX).length());
+        putWal(head, name, byPath, in, out);
     }
 
-    private void putWal(WalHttp.Head head, String name, InputStream in, OutputStream out) throws IOException {
+    private void putWal(WalHttp.Head head, String name, boolean byPath, InputStream in, OutputStream out) throws IOException {
         OptionalLong length;
         try {
             length = head.contentLength();
@@ -207,6 +225,10 @@ final class WalSocketServer implements AutoCloseable {
         }
         if (head.chunked() || length.isEmpty()) {
             WalHttp.respond(out, 411, "error: the body of " + name + " needs a Content-Length\n");
+            return;
+        }
+        if (byPath && length.getAsLong() > MAX_PATH_BODY) {
+            WalHttp.respond(out, 413, "error: the path of " + name + " is longer than " + MAX_PATH_BODY + " bytes\n");
             return;
         }
         if (length.getAsLong() > MAX_BODY) {
@@ -238,7 +260,55 @@ final class WalSocketServer implements AutoCloseable {
             refuseName(name, out);
             return;
         }
-        push(name, Optional.ofNullable(head.headers().get(SYSTEM_ID_HEADER)), body, out);
+        Optional<String> systemId = Optional.ofNullable(head.headers().get(SYSTEM_ID_HEADER));
+        if (!byPath) {
+            push(name, systemId, body, out);
+            return;
+        }
+        Path file;
+        try {
+            file = Path.of(new String(body, StandardCharsets.UTF_8));
+        } catch (InvalidPathException e) {
+            // A name this JVM's file name encoding cannot hold (no UTF-8 locale): the bytes will do.
+            WalHttp.respond(out, 403, "error: the daemon cannot open '" + new String(body, StandardCharsets.UTF_8) + "': "
+                    + e.getMessage() + "\nhint: send the file's bytes (PUT " + WAL_PREFIX + name + ")\n");
+            return;
+        }
+        if (!file.isAbsolute() || file.getFileName() == null || !file.getFileName().toString().equals(name)) {
+            WalHttp.respond(out, 400, "error: " + file + " is not an absolute path to a file named " + name + "\n");
+            return;
+        }
+        byte[] content;
+        try {
+            content = readWalFile(file);
+        } catch (IOException e) {
+            // Not readable here (another user, another mount namespace): the client sends the bytes.
+            WalHttp.respond(out, 403, "error: the daemon cannot read " + file + ": " + e + "\nhint: send the file's bytes "
+                    + "(PUT " + WAL_PREFIX + name + ")\n");
+            return;
+        }
+        push(name, systemId, content, out);
+    }
+
+    /** A regular file (not a link, a device or a fifo) of at most {@link #MAX_BODY} bytes, read whole. */
+    private static byte[] readWalFile(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile() || attributes.size() > MAX_BODY) {
+            throw new IOException("not a regular file of at most " + MAX_BODY + " bytes");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = channel.size();
+            if (size > MAX_BODY) {
+                throw new IOException("larger than " + MAX_BODY + " bytes");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer) < 0) {
+                    throw new IOException("shrank to " + buffer.position() + " bytes while being read");
+                }
+            }
+            return buffer.array();
+        }
     }
 
     private void refuseName(String name, OutputStream out) throws IOException {

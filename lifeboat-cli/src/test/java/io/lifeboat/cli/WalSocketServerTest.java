@@ -110,6 +110,37 @@ class WalSocketServerTest {
     }
 
     @Test
+    void segmentHandedOverByPathIsReadByTheDaemonWithTheSameAnswers() throws Exception {
+        byte[] seg = segment(SYS, 1);
+        Path file = Files.write(Files.createDirectories(dir.resolve("pg_wal")).resolve(SEG), seg);
+        assertThat(putPath(SEG, file.toString(), null)).startsWith("HTTP/1.1 200").contains("archived " + SEG);
+        assertThat(wal.fetch(SYS, SEG)).hasValueSatisfying(b -> assertThat(b).isEqualTo(seg));
+        assertThat(putPath(SEG, file.toString(), null)).startsWith("HTTP/1.1 200").contains("already archived (identical)");
+        Files.write(file, segment(SYS, 2));
+        assertThat(putPath(SEG, file.toString(), null)).startsWith("HTTP/1.1 409").contains("different content");
+        assertThat(wal.fetch(SYS, SEG)).hasValueSatisfying(b -> assertThat(b).isEqualTo(seg));
+        Path history = Files.writeString(dir.resolve("pg_wal/00000002.history"), "1\t0/3000000\tno recovery target\n");
+        byte[] historyBytes = Files.readAllBytes(history);
+        assertThat(putPath("00000002.history", history.toString(), SYS)).startsWith("HTTP/1.1 200");
+        assertThat(wal.fetch(SYS, "00000002.history")).hasValueSatisfying(b -> assertThat(b).isEqualTo(historyBytes));
+    }
+
+    @Test
+    void pathTheDaemonCannotReadAsksForTheBytesAndAPathOfAnotherNameIsRefused() throws Exception {
+        Path missing = dir.resolve("pg_wal").resolve(SEG);
+        assertThat(putPath(SEG, missing.toString(), null)).startsWith("HTTP/1.1 403").contains("PUT /v1/wal/" + SEG);
+        Path folder = Files.createDirectories(missing);
+        assertThat(putPath(SEG, folder.toString(), null)).startsWith("HTTP/1.1 403");
+        Path link = Files.createSymbolicLink(dir.resolve("000000010000000000000004"),
+                Files.write(dir.resolve("target"), segment(SYS, 1)));
+        assertThat(putPath("000000010000000000000004", link.toString(), null)).startsWith("HTTP/1.1 403");
+        Path other = Files.write(dir.resolve("000000010000000000000005"), segment(SYS, 1));
+        assertThat(putPath(SEG, other.toString(), null)).startsWith("HTTP/1.1 400");
+        assertThat(putPath(SEG, "pg_wal/" + SEG, null)).startsWith("HTTP/1.1 400");
+        assertThat(wal.list()).isEmpty();
+    }
+
+    @Test
     void connectionDroppedInTheMiddleOfTheBodyStoresNothing() throws Exception {
         byte[] seg = segment(SYS, 1);
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
@@ -213,8 +244,23 @@ class WalSocketServerTest {
         }
     }
 
+    private String putPath(String name, String path, String systemId) throws IOException {
+        byte[] body = path.getBytes(StandardCharsets.UTF_8);
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            OutputStream out = Channels.newOutputStream(ch);
+            out.write(head("wal-by-path", name, body.length, systemId, false));
+            out.write(body);
+            out.flush();
+            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static byte[] head(String name, int length, String systemId, boolean expectContinue) {
-        return ("PUT /v1/wal/" + name + " HTTP/1.1\r\nHost: lifeboat\r\nContent-Length: " + length + "\r\n"
+        return head("wal", name, length, systemId, expectContinue);
+    }
+
+    private static byte[] head(String resource, String name, int length, String systemId, boolean expectContinue) {
+        return ("PUT /v1/" + resource + "/" + name + " HTTP/1.1\r\nHost: lifeboat\r\nContent-Length: " + length + "\r\n"
                 + (systemId == null ? "" : "X-Lifeboat-System-Id: " + systemId + "\r\n")
                 + (expectContinue ? "Expect: 100-continue\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }

@@ -54,6 +54,9 @@ public final class PostgresPhysicalSource implements Source {
      * at 498 MB/s, level 3 0.696 at 248 MB/s (one core).
      */
     public static final ChunkingProfile PAGE_CHUNKING = ChunkingProfile.fixed("postgres-pages", 128 * 1024).withZstdLevel(1);
+    /** First and longest interval between two looks for the next WAL segment of a backup. */
+    static final long FIRST_POLL_MS = 10;
+    static final long MAX_POLL_MS = 250;
 
     private final PhysicalBackupConfig config;
     private final Clock clock;
@@ -280,22 +283,32 @@ public final class PostgresPhysicalSource implements Source {
         return next;
     }
 
-    /** Polls the WAL archive until every file from {@code first} to {@code last} is there. */
+    /**
+     * Polls the WAL archive until every file from {@code first} to {@code last} is there. The
+     * interval starts at {@link #FIRST_POLL_MS} and doubles up to {@link #MAX_POLL_MS}, starting
+     * over after each segment that arrives: the stop segment usually lands a fraction of a second
+     * after pg_basebackup ends (one push), and a fixed 250 ms added up to that much to every
+     * backup, while a slow archiver is not polled (a request each time on object storage) more
+     * often than every 250 ms.
+     */
     private void awaitWal(ServerFacts f, String first, String last) {
         long deadline = System.nanoTime() + config.walTimeout().toNanos();
         String next = first;
+        long pollMs = FIRST_POLL_MS;
         while (true) {
             while (config.wal().contains(f.systemId(), next)) {
                 if (next.equals(last)) {
                     return;
                 }
                 next = Lsn.nextSegment(next, f.walSegmentSize());
+                pollMs = FIRST_POLL_MS;
             }
             if (System.nanoTime() > deadline) {
                 throw walNotArchived(next, f.archiveCommand());
             }
             try {
-                Thread.sleep(250);
+                Thread.sleep(pollMs);
+                pollMs = Math.min(2 * pollMs, MAX_POLL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while waiting for WAL file " + next, null, e);
