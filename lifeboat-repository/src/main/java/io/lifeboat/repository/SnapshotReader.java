@@ -21,15 +21,16 @@ import java.util.concurrent.Executors;
 /**
  * Reads snapshot content back. Content streams fetch and decode ahead on virtual threads, so
  * storage latency and decryption overlap with the caller's writing. Neighbouring blobs of one
- * pack (a stream's blobs are mostly stored one after another) are fetched in one ranged read of
- * up to {@value #SPAN_MAX} bytes, skipping gaps of at most {@value #GAP_MAX} bytes: a 16 KiB blob
- * of a PostgreSQL dump no longer costs a request of its own, which on S3 is a round trip.
+ * pack (a stream's blobs are stored close together, in the order the encoders finished them) are
+ * fetched in one ranged read of up to {@value #SPAN_MAX} bytes holding at most {@value #GAP_MAX}
+ * bytes of other blobs: a 16 KiB blob of a PostgreSQL dump no longer costs a request of its own,
+ * which on S3 is a round trip.
  */
 public final class SnapshotReader implements RestoreReader, AutoCloseable {
     /** Runs fetched ahead of the one being read. */
     private static final int READ_AHEAD = 4;
     static final int SPAN_MAX = 2 * 1024 * 1024;
-    static final int GAP_MAX = 64 * 1024;
+    static final int GAP_MAX = 256 * 1024;
 
     private final Repository repo;
     private final ProgressListener progress;
@@ -64,12 +65,10 @@ public final class SnapshotReader implements RestoreReader, AutoCloseable {
     private record Decoded(byte[] plain, RuntimeException failure) {}
 
     /**
-     * Blobs {@code [from, to)} of {@code ids}, neighbours in one pack: fetched in one read and
+     * A run of blobs of one pack, all within {@code [from, from + length)}: fetched in one read and
      * decoded one by one, so that a damaged blob fails at its own position in the stream.
      */
-    private List<Decoded> fetchRun(List<BlobId> ids, List<BlobLocation> locations) {
-        BlobLocation first = locations.getFirst();
-        BlobLocation last = locations.getLast();
+    private List<Decoded> fetchRun(List<BlobId> ids, List<BlobLocation> locations, long from, int length) {
         List<Decoded> out = new ArrayList<>(ids.size());
         if (ids.size() == 1) {
             try {
@@ -79,11 +78,11 @@ public final class SnapshotReader implements RestoreReader, AutoCloseable {
             }
             return out;
         }
-        byte[] span = repo.readSpan(first.pack(), first.offset(), last.offset() + last.length() - first.offset());
+        byte[] span = repo.readSpan(locations.getFirst().pack(), from, length);
         for (int i = 0; i < ids.size(); i++) {
             try {
                 out.add(new Decoded(repo.decodeAt(ids.get(i), locations.get(i), span,
-                        locations.get(i).offset() - first.offset()), null));
+                        (int) (locations.get(i).offset() - from)), null));
             } catch (RuntimeException e) {
                 out.add(new Decoded(null, e));
             }
@@ -103,7 +102,12 @@ public final class SnapshotReader implements RestoreReader, AutoCloseable {
             this.blobs = blobs;
         }
 
-        /** Schedules the next run: the following blobs while they continue the same pack closely. */
+        /**
+         * Schedules the next run: the following blobs while they are in the same pack and, with
+         * those before them, fit a window of {@link #SPAN_MAX} bytes that holds at most
+         * {@link #GAP_MAX} bytes of other blobs. Encoders finish blobs in any order, so a run's
+         * blobs need not follow each other in the pack.
+         */
         private void scheduleRun() {
             List<BlobId> ids = new ArrayList<>();
             List<BlobLocation> locations = new ArrayList<>();
@@ -119,21 +123,29 @@ public final class SnapshotReader implements RestoreReader, AutoCloseable {
             ids.add(id);
             locations.add(loc);
             next++;
+            long lo = loc.offset();
+            long hi = (long) loc.offset() + loc.length();
+            long bytes = loc.length();
             while (next < blobs.size()) {
-                BlobLocation prev = locations.getLast();
                 BlobLocation candidate = repo.index().lookup(blobs.get(next)).orElse(null);
-                if (candidate == null || !candidate.pack().equals(prev.pack())) {
+                if (candidate == null || !candidate.pack().equals(loc.pack())) {
                     break;
                 }
-                long gap = (long) candidate.offset() - (prev.offset() + (long) prev.length());
-                long span = (long) candidate.offset() + candidate.length() - locations.getFirst().offset();
-                if (gap < 0 || gap > GAP_MAX || span > SPAN_MAX) {
+                long newLo = Math.min(lo, candidate.offset());
+                long newHi = Math.max(hi, (long) candidate.offset() + candidate.length());
+                long newBytes = bytes + candidate.length();
+                if (newHi - newLo > SPAN_MAX || newHi - newLo - newBytes > GAP_MAX) {
                     break;
                 }
+                lo = newLo;
+                hi = newHi;
+                bytes = newBytes;
                 ids.add(blobs.get(next++));
                 locations.add(candidate);
             }
-            ahead.add(CompletableFuture.supplyAsync(() -> fetchRun(ids, locations), fetchers));
+            long from = lo;
+            int length = (int) (hi - lo);
+            ahead.add(CompletableFuture.supplyAsync(() -> fetchRun(ids, locations, from, length), fetchers));
         }
 
         private boolean fill() throws IOException {

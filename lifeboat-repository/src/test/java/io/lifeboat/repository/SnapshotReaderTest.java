@@ -51,6 +51,7 @@ class SnapshotReaderTest {
             int before = counting.calls(FaultInjectingStorage.Operation.GET_RANGE);
             assertThat(in.readAllBytes()).isEqualTo(data);
             int reads = counting.calls(FaultInjectingStorage.Operation.GET_RANGE) - before;
+            System.out.printf("SnapshotReaderTest: %d ranged reads for %d blobs%n", reads, content.blobs().size());
             assertThat(content.blobs()).hasSizeGreaterThan(100);
             assertThat(reads).as("ranged reads for %d blobs of 6 MiB", content.blobs().size())
                     .isLessThan(content.blobs().size() / 10);
