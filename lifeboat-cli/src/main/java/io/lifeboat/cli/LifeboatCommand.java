@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, KeyCommand.class, BackupCommand.class, SnapshotsCommand.class,
                 LsCommand.class, RestoreCommand.class, ForgetCommand.class, PruneCommand.class, HoldCommand.class,
                 ReleaseCommand.class, HoldsCommand.class, CheckCommand.class, StatsCommand.class, CopyCommand.class,
-                UnlockCommand.class, DemoCommand.class, WalCommand.class, ServeCommand.class,
+                UnlockCommand.class, DemoCommand.class, StartupTrainingCommand.class, WalCommand.class, ServeCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: docs/exit-codes.md. JSON output: docs/json.md."})
 final class LifeboatCommand {}

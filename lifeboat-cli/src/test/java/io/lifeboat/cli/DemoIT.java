@@ -34,6 +34,19 @@ class DemoIT {
         assertThat(demoClusters()).as("throwaway clusters left in the temporary directory").isEqualTo(clustersBefore);
     }
 
+    /**
+     * The launcher's start-up cache is recorded from this hidden command: it must run the demo
+     * through and then reach the S3 client's request path without a server, and end 0.
+     */
+    @Test
+    void startupTrainingRunsTheDemoAndTheS3ClientAndSucceeds() {
+        CliResult training = CliProcess.forRepository(tmp.resolve("unused"), "unused").withEnv("LIFEBOAT_PASSWORD", null)
+                .withEnv("QDRANT_URL", null).withEnv("LIFEBOAT_STATE_DIR", tmp.resolve("state2").toString())
+                .runWithoutRepository("startup-training", "--dir", tmp.resolve("training").toString()).assertSuccess();
+        assertThat(training.stdout()).contains("restored tree equals the source", "no problems found");
+        assertThat(training.seconds()).as("the S3 part fails at connect, without retries").isLessThan(120);
+    }
+
     private static long demoClusters() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("lifeboat-demo-pg-")).count();
