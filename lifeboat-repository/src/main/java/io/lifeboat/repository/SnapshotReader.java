@@ -164,12 +164,18 @@ public final class SnapshotReader implements RestoreReader, AutoCloseable {
                         Thread.currentThread().interrupt();
                         throw new LifeboatException(ErrorCode.INTERRUPTED, "restore interrupted", null, e);
                     } catch (ExecutionException e) {
-                        throw failure(e.getCause());
+                        if (e.getCause() instanceof LifeboatException le) {
+                            throw rethrown(le);
+                        }
+                        throw new IOException(e.getCause());
                     }
                 }
                 Decoded d = ready.poll();
+                if (d.failure() instanceof LifeboatException le) {
+                    throw rethrown(le);
+                }
                 if (d.failure() != null) {
-                    throw failure(d.failure());
+                    throw new IOException(d.failure());
                 }
                 current = d.plain();
                 pos = 0;
@@ -177,11 +183,12 @@ public final class SnapshotReader implements RestoreReader, AutoCloseable {
             return true;
         }
 
-        private IOException failure(Throwable cause) {
-            if (cause instanceof LifeboatException le) {
-                throw new LifeboatException(le.code(), le.getMessage(), le.hint(), le, le.retryable());
-            }
-            return new IOException(cause);
+        /**
+         * A fetcher's failure, to throw again in the reading thread: same code, message, hint and
+         * retryability, with the original (and the thread it failed in) as the cause.
+         */
+        private static LifeboatException rethrown(LifeboatException le) {
+            return new LifeboatException(le.code(), le.getMessage(), le.hint(), le, le.retryable());
         }
 
         @Override
