@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.repository.wal.WalArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,10 +12,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The PostgreSQL system identifier of a WAL file: from the long header of a segment's first page
- * ({@code xlp_sysid} at offset 24, {@code xlp_magic} at 0), else from {@code global/pg_control}
- * of the data directory the file lives in (its first 8 bytes), both in the machine's byte order
- * (little-endian on every platform we build for).
+ * The checks {@code wal push} and the daemon's intake share on a WAL file PostgreSQL hands to
+ * {@code archive_command}: that its name is one PostgreSQL archives, and its system identifier,
+ * from the long header of a segment's first page ({@code xlp_sysid} at offset 24,
+ * {@code xlp_magic} at 0), else from {@code global/pg_control} of the data directory the file
+ * lives in (its first 8 bytes), both in the machine's byte order (little-endian on every platform
+ * we build for).
  */
 final class WalFiles {
     private static final int LONG_HEADER_SYSID = 24;
@@ -23,7 +26,25 @@ final class WalFiles {
 
     private WalFiles() {}
 
-    static Optional<String> systemIdOfSegment(byte[] segment) {
+    /**
+     * Refuses (exit code of {@code usage}) a name PostgreSQL does not archive: the caller was
+     * handed something other than {@code %p}. {@code hint} says where {@code %p} should go.
+     */
+    static void requireWalFileName(String name, String hint) {
+        if (!WalArchive.isWalFileName(name)) {
+            throw new LifeboatException(ErrorCode.USAGE, "'" + name + "' is not a WAL file name", hint);
+        }
+    }
+
+    /**
+     * The system identifier in the header of the file named {@code name}, if it is a segment (24
+     * hex digits) with a long header; history and backup files have none.
+     */
+    static Optional<String> systemIdOfHeader(String name, byte[] content) {
+        return name.length() == 24 ? systemIdOfSegment(content) : Optional.empty();
+    }
+
+    private static Optional<String> systemIdOfSegment(byte[] segment) {
         if (segment.length < LONG_HEADER_SYSID + 8) {
             return Optional.empty();
         }

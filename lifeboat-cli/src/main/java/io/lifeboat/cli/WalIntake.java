@@ -28,11 +28,8 @@ final class WalIntake {
     }
 
     WalArchive.PushResult push(String name, Optional<String> givenSystemId, byte[] content) {
-        if (!WalArchive.isWalFileName(name)) {
-            throw new LifeboatException(ErrorCode.USAGE, "'" + name + "' is not a WAL file name",
-                    "archive_command passes %p, the path of a file in pg_wal, to lifeboat-wal-push");
-        }
-        Optional<String> fromHeader = name.length() == 24 ? WalFiles.systemIdOfSegment(content) : Optional.empty();
+        WalFiles.requireWalFileName(name, "archive_command passes %p, the path of a file in pg_wal, to lifeboat-wal-push");
+        Optional<String> fromHeader = WalFiles.systemIdOfHeader(name, content);
         String systemId = fromHeader.or(() -> givenSystemId).orElseThrow(() -> new LifeboatException(ErrorCode.USAGE,
                 "cannot tell the system identifier of WAL file " + name, "send the X-Lifeboat-System-Id header "
                 + "(lifeboat-wal-push reads it from global/pg_control of the data directory)"));

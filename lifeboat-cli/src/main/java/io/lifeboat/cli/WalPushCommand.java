@@ -42,10 +42,7 @@ final class WalPushCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = path.getFileName().toString();
-        if (!WalArchive.isWalFileName(name)) {
-            throw new LifeboatException(ErrorCode.USAGE, "'" + name + "' is not a WAL file name",
-                    "archive_command passes %p, the path of a file in pg_wal");
-        }
+        WalFiles.requireWalFileName(name, "archive_command passes %p, the path of a file in pg_wal");
         byte[] content;
         try {
             content = Files.readAllBytes(path);
@@ -54,7 +51,7 @@ final class WalPushCommand implements Callable<Integer> {
                     "archive_command runs in the data directory: pass %p unchanged");
         }
         String sysid = systemId != null ? systemId
-                : (name.length() == 24 ? WalFiles.systemIdOfSegment(content) : java.util.Optional.<String>empty())
+                : WalFiles.systemIdOfHeader(name, content)
                         .or(() -> WalFiles.systemIdOfDataDir(WalFiles.dataDirOf(path)))
                         .orElseThrow(() -> new LifeboatException(ErrorCode.USAGE, "cannot tell the system identifier of "
                                 + path, "pass --system-id (SELECT system_identifier FROM pg_control_system())"));
