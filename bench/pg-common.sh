@@ -12,3 +12,17 @@ jar="$here/lifeboat-cli/target/lifeboat.jar"
 rm -rf "$work"; mkdir -p "$work"; chmod 755 "$work"
 as_pg=(); if [ "$(id -u)" -eq 0 ]; then chown postgres: "$work"; as_pg=(runuser -u postgres --); fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# pgbackrest_stanza PORT [OPTION=VALUE…]: writes $work/pgbackrest.conf, a repository in $work/pgbr
+# and the stanza 'bench' for the cluster in $work/data listening on PORT and on a socket in $work,
+# with the options both benchmarks use and the script's own global OPTION=VALUE after them; then
+# creates the stanza through the script's run(), which passes the database password.
+pgbackrest_stanza() {
+  local port="$1"; shift
+  {
+    printf '%s\n' "[global]" "repo1-path=$work/pgbr" "compress-type=zst" "process-max=2" \
+        "log-level-console=warn" "log-level-file=off" "lock-path=$work/pgbr-lock" "$@"
+    printf '%s\n' "[bench]" "pg1-path=$work/data" "pg1-port=$port" "pg1-socket-path=$work"
+  } > "$work/pgbackrest.conf"
+  chown --reference="$work" "$work/pgbackrest.conf"
+  run pgbackrest --config="$work/pgbackrest.conf" --stanza=bench stanza-create >/dev/null
+}

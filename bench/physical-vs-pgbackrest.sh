@@ -49,27 +49,9 @@ echo "generating the cluster: pgbench -i -s $scale…"
 tail -1 "$work/pgbench.log"
 echo "cluster: $(( $(psql "$port" -At -c "SELECT sum(pg_database_size(oid)) FROM pg_database") / 1048576 )) MiB on disk"
 
-cat > "$work/pgbackrest.conf" <<CONF
-[global]
-repo1-path=$work/pgbr
-repo1-retention-full=2
-compress-type=zst
-process-max=2
-start-fast=y
-archive-timeout=600
-log-level-console=warn
-log-level-file=off
-lock-path=$work/pgbr-lock
-spool-path=$work/pgbr-spool
-[bench]
-pg1-path=$work/data
-pg1-port=$port
-pg1-socket-path=$work
-CONF
-chown --reference="$work" "$work/pgbackrest.conf"
+pgbackrest_stanza "$port" repo1-retention-full=2 start-fast=y archive-timeout=600 "spool-path=$work/pgbr-spool"
 pgbr() { run pgbackrest --config="$work/pgbackrest.conf" --stanza=bench "$@"; }
 lb() { run env LIFEBOAT_NO_BUILD=1 "$here/lifeboat" "$@" --repo "$work/lb" --password-file "$work/lb-password"; }
-pgbr stanza-create >/dev/null
 lb init >/dev/null
 if [ "$wal_path" = daemon ]; then
   # sh execs the launcher, which execs java: the recorded pid is the daemon's.

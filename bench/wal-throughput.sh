@@ -87,21 +87,7 @@ fallbacks=$(grep -c 'pushing directly' "$work/client.err" || true)
 [ "$fallbacks" -eq 0 ] || echo "warning: $fallbacks pushes fell back to a JVM: $(head -1 "$work/client.err")" >&2
 
 # 4. pgbackrest archive-push, a process per segment
-cat > "$work/pgbackrest.conf" <<CONF
-[global]
-repo1-path=$work/pgbr
-compress-type=zst
-process-max=2
-log-level-console=warn
-log-level-file=off
-lock-path=$work/pgbr-lock
-[bench]
-pg1-path=$work/data
-pg1-port=$port
-pg1-socket-path=$work
-CONF
-chown --reference="$work" "$work/pgbackrest.conf"
-run pgbackrest --config="$work/pgbackrest.conf" --stanza=bench stanza-create >/dev/null
+pgbackrest_stanza "$port"
 s=$(now); c=$(children_cpu)
 for f in "$work"/segs/*; do run pgbackrest --config="$work/pgbackrest.conf" --stanza=bench archive-push "$f"; done
 pgbr_rate=$(rate "$s" "$(now)")
