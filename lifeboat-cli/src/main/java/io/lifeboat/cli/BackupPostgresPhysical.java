@@ -52,38 +52,55 @@ final class BackupPostgresPhysical {
         };
     }
 
+    /**
+     * pg_basebackup starts (connection, checkpoint) while the repository opens (key derivation,
+     * index); the stream is read once the repository is open.
+     */
     int run() {
         PostgresSourceConfig source = pg.sourceConfig(ctx.env, true);
         ProgressListener progress = ctx.progress(options);
+        RepositoryWal coverage = new RepositoryWal();
         BackupResult result;
-        try (Repository repo = ctx.open(options)) {
-            WalArchive wal = new WalArchive(repo.storage(), repo.codec());
-            WalCoverage coverage = new WalCoverage() {
-                @Override
-                public Set<String> systemIds() {
-                    Set<String> ids = new TreeSet<>(wal.systemIds());
-                    for (Snapshot s : repo.snapshots()) {
-                        if (s.sourceKind().equals(PostgresPhysicalSource.KIND)
-                                && s.metadata().get("system_identifier") instanceof String id) {
-                            ids.add(id);
-                        }
-                    }
-                    return ids;
-                }
-
-                @Override
-                public boolean contains(String systemId, String name) {
-                    return wal.contains(systemId, name);
-                }
-            };
-            PostgresPhysicalSource s = new PostgresPhysicalSource(new PhysicalBackupConfig(source, coverage, walTimeout),
-                    Clock.systemUTC());
-            result = new Backup(repo, ctx.version).run(s, new BackupOptions(tags, false, null), progress);
+        try (PostgresPhysicalSource s = new PostgresPhysicalSource(new PhysicalBackupConfig(source, coverage, walTimeout),
+                Clock.systemUTC())) {
+            s.begin();
+            try (Repository repo = ctx.open(options)) {
+                coverage.open(repo);
+                result = new Backup(repo, ctx.version).run(s, new BackupOptions(tags, false, null), progress);
+            }
         } finally {
             CliContext.finishProgress(progress);
         }
         render(result);
         return 0;
+    }
+
+    /** The repository's WAL archive and the system ids of its base backups, once it is open. */
+    private static final class RepositoryWal implements WalCoverage {
+        private volatile Repository repo;
+        private volatile WalArchive wal;
+
+        void open(Repository r) {
+            wal = new WalArchive(r.storage(), r.codec());
+            repo = r;
+        }
+
+        @Override
+        public Set<String> systemIds() {
+            Set<String> ids = new TreeSet<>(wal.systemIds());
+            for (Snapshot s : repo.snapshots()) {
+                if (s.sourceKind().equals(PostgresPhysicalSource.KIND)
+                        && s.metadata().get("system_identifier") instanceof String id) {
+                    ids.add(id);
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public boolean contains(String systemId, String name) {
+            return wal.contains(systemId, name);
+        }
     }
 
     private void render(BackupResult result) {

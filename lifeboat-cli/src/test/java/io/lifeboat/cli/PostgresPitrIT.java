@@ -200,6 +200,57 @@ class PostgresPitrIT {
         List<String> names = new ArrayList<>();
         top.forEach(n -> names.add(n.path("name").asText()));
         assertThat(names).contains("backup_label", "backup_manifest", "PG_VERSION", "base", "global", "pg_wal");
+        // A temporary slot held the WAL, pg_basebackup fetched it, and the WAL files it sent were
+        // left out: the archive holds them.
+        assertThat(md.path("pg_basebackup_wal_method").asText()).isEqualTo("fetch");
+        assertThat(walFilesIn(second.path("id").asText())).isEmpty();
+        assertThat(scalar("SELECT count(*) FROM pg_replication_slots")).isEqualTo("0");
+    }
+
+    private String scalar(String sql) throws SQLException {
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Regular files anywhere under pg_wal/ of a snapshot. */
+    private List<String> walFilesIn(String snapshot) throws IOException, InterruptedException {
+        List<String> files = new ArrayList<>();
+        lifeboat("ls", snapshot, "/pg_wal", "--recursive", "--json").assertSuccess().json().forEach(n -> {
+            if (n.path("type").asText().equals("file")) {
+                files.add(n.path("path").asText());
+            }
+        });
+        return files;
+    }
+
+    /**
+     * With every replication slot taken, no WAL can be reserved: pg_basebackup runs with -X none,
+     * the server waits for the archive, and the backup is as good (restored by later tests).
+     */
+    @Test
+    @Order(13)
+    void baseBackupWithoutAFreeReplicationSlotLetsTheServerWaitForTheArchive() throws Exception {
+        int free = Integer.parseInt(scalar("SELECT current_setting('max_replication_slots')::int"
+                + " - (SELECT count(*) FROM pg_replication_slots)"));
+        List<String> taken = new ArrayList<>();
+        try {
+            for (int i = 0; i < free; i++) {
+                // Not reserving WAL: they hold nothing back, they only take the slots.
+                pg.execute("postgres", "SELECT pg_create_physical_replication_slot('it_taken_" + i + "', false, false)");
+                taken.add("it_taken_" + i);
+            }
+            JsonNode s = lifeboat("backup", "postgres", "--mode", "physical", "--url", pg.url("postgres"), "--json")
+                    .assertSuccess().json().path("snapshot");
+            assertThat(s.path("metadata").path("pg_basebackup_wal_method").asText()).isEqualTo("none");
+            assertThat(walFilesIn(s.path("id").asText())).isEmpty();
+        } finally {
+            for (String slot : taken) {
+                pg.execute("postgres", "SELECT pg_drop_replication_slot('" + slot + "')");
+            }
+        }
+        assertThat(lifeboat("check").assertSuccess().stdout()).doesNotContain("gap");
     }
 
     @Test
@@ -620,7 +671,7 @@ class PostgresPitrIT {
 
     /** Last: it breaks the archive (segments dropped by /bin/true). */
     @Test
-    @Order(13)
+    @Order(14)
     void baseBackupWhoseWalIsNotArchivedFailsNamingTheSegment() throws Exception {
         int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/true'", "SELECT pg_reload_conf()");
@@ -637,7 +688,7 @@ class PostgresPitrIT {
      * Lifeboat gives up after --wal-timeout instead of hanging, naming the segment.
      */
     @Test
-    @Order(14)
+    @Order(15)
     void baseBackupWhoseWalArchivingFailsGivesUpNamingTheSegment() throws Exception {
         int before = lifeboat("snapshots", "--json").assertSuccess().json().size();
         pg.execute("postgres", "ALTER SYSTEM SET archive_command = '/bin/false'", "SELECT pg_reload_conf()");

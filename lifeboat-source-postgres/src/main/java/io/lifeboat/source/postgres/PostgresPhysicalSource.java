@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,6 +36,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,10 +46,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * tar stream file by file, each file a node of the snapshot tree, chunked at fixed 128 KiB
  * (16 pages) so that unchanged relation files add nothing. The snapshot is returned only once
  * every WAL file from the backup's start to its stop LSN is in the repository's WAL archive
- * (see the package documentation of {@code physical}). Thread safe: each call has its own
- * connection and child process.
+ * (see the package documentation of {@code physical}).
+ *
+ * <p>{@link #begin()} reads the server's facts and starts pg_basebackup in the background, so that
+ * the connection and the checkpoint overlap the opening of the repository (key derivation, index);
+ * {@link #backup} then takes the stream over. Without it, {@code backup} does both itself. One
+ * backup per instance; {@link #close()} stops a pg_basebackup that {@code backup} did not take.
  */
-public final class PostgresPhysicalSource implements Source {
+public final class PostgresPhysicalSource implements Source, AutoCloseable {
     public static final String KIND = "postgres-physical";
     /**
      * 16 pages of 8 KiB: a changed page re-stores 128 KiB; a 1 GiB segment file is 8192 chunks.
@@ -60,6 +67,8 @@ public final class PostgresPhysicalSource implements Source {
 
     private final PhysicalBackupConfig config;
     private final Clock clock;
+    /** The launch that {@link #begin()} started, if any. */
+    private FutureTask<Launched> early;
 
     public PostgresPhysicalSource(PhysicalBackupConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -82,14 +91,98 @@ public final class PostgresPhysicalSource implements Source {
     private record ServerFacts(String version, int versionNum, String systemId, long walSegmentSize, String archiveMode,
             String archiveCommand, List<String> tablespaces, boolean streaming) {}
 
+    /**
+     * The server's facts and a running pg_basebackup whose output nobody has read yet. {@code
+     * session} is the connection that read the facts, held open for the backup's length: when
+     * {@code walFetched}, its temporary replication slot keeps the server from removing the
+     * backup's WAL.
+     */
+    private record Launched(ServerFacts facts, ClientTools tools, Instant started, Process process, StderrTail err,
+            ClientEnvironment env, Connection session, boolean walFetched) {
+
+        /** Stops pg_basebackup if it still runs, deletes the password file, ends the session (dropping its slot). */
+        void end() {
+            process.destroyForcibly();
+            try {
+                ChildProcess.waitFor(process);
+            } finally {
+                env.close();
+                closeQuietly(session);
+            }
+        }
+    }
+
+    /**
+     * Starts reading the server's facts and pg_basebackup on a background thread and returns at
+     * once. Errors (connection, refusals) surface from {@link #backup}. The repository's WAL
+     * archive ({@link PhysicalBackupConfig#wal()}) is not consulted until then.
+     */
+    public synchronized void begin() {
+        if (early != null) {
+            throw new IllegalStateException("begin() was called already");
+        }
+        early = new FutureTask<>(this::launch);
+        Thread.ofPlatform().daemon().name("basebackup-start").start(early);
+    }
+
+    /** Stops a pg_basebackup that was begun and not taken over by {@link #backup}; idempotent. */
+    @Override
+    public synchronized void close() {
+        FutureTask<Launched> f = early;
+        early = null;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get().end();
+        } catch (ExecutionException e) {
+            // It failed to start: nothing runs.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Connection conn) {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            // The session is over either way; its temporary slot goes with it.
+        }
+    }
+
+    private synchronized Launched takeLaunched() {
+        FutureTask<Launched> f = early;
+        early = null;
+        if (f == null) {
+            return launch();
+        }
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LifeboatException(ErrorCode.INTERRUPTED, "interrupted while starting pg_basebackup", null, e);
+        }
+    }
+
     @Override
     public BackupOutcome backup(BackupSink sink, Optional<BlobId> parentRoot) {
         PgConnectionConfig c = config.source().connection();
-        ServerFacts facts = facts(c);
-        refuseUnsupported(c, facts);
-        ClientTools tools = ClientTools.forServer(config.source().tools(), facts.versionNum() / 10000, "pg_basebackup");
-        Instant started = clock.instant();
-        Streamed s = stream(c, facts, tools, sink);
+        Launched launched = takeLaunched();
+        ServerFacts facts = launched.facts();
+        ClientTools tools = launched.tools();
+        Instant started = launched.started();
+        Streamed s;
+        try {
+            refuseOtherSystem(c, facts);
+            s = stream(c, facts, launched, sink);
+        } finally {
+            launched.end();
+        }
         Instant stopped = clock.instant();
         BackupLabel label = s.label();
         BackupManifestFacts.WalRange range = s.range();
@@ -113,13 +206,71 @@ public final class PostgresPhysicalSource implements Source {
         md.put("stop_time", stopped.toString());
         md.put("backup_label", label.text());
         md.put("pg_basebackup_version", tools.version());
+        md.put("pg_basebackup_wal_method", launched.walFetched() ? "fetch" : "none");
         md.put("files", s.files());
         return new BackupOutcome(s.root(), s.files(), s.directories(), s.bytes(), 0, md, List.of());
     }
 
-    private ServerFacts facts(PgConnectionConfig c) {
-        try (Connection conn = DriverManager.getConnection(c.jdbcUrl(), c.jdbcProperties(config.source().password()));
-                Statement st = conn.createStatement()) {
+    /**
+     * Reads the server's facts and starts pg_basebackup. With a temporary replication slot of its
+     * session holding the WAL from before the backup's start, pg_basebackup runs with {@code -X
+     * fetch}: the server then does not wait at the backup's end for its WAL to be archived, which
+     * it checks only once a second, and {@link #awaitWal} polls the repository instead (the WAL
+     * files in the stream are skipped: the archive holds them). Without the slot (none free, or no
+     * privilege to make one) it runs with {@code -X none}, and the server waits.
+     */
+    private Launched launch() {
+        PgConnectionConfig c = config.source().connection();
+        Connection session = connect(c);
+        ClientEnvironment env = null;
+        try {
+            ServerFacts facts = facts(c, session);
+            refuseUnsupported(c, facts);
+            boolean walFetched = reserveWal(session);
+            ClientTools tools = ClientTools.forServer(config.source().tools(), facts.versionNum() / 10000, "pg_basebackup");
+            List<String> cmd = List.of(tools.program("pg_basebackup").toString(), "-D", "-", "-Ft", "-X",
+                    walFetched ? "fetch" : "none", "--checkpoint=fast", "--no-password", "--verbose", "--label=lifeboat",
+                    "--dbname=" + PgConnectionConfig.dbnameConninfo(c.database()));
+            env = ClientEnvironment.create(c, config.source().password());
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            env.apply(pb.environment(), c.database());
+            Instant started = clock.instant();
+            Process p = ChildProcess.start(pb);
+            return new Launched(facts, tools, started, p, StderrTail.of(p), env, session, walFetched);
+        } catch (RuntimeException e) {
+            if (env != null) {
+                env.close();
+            }
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private Connection connect(PgConnectionConfig c) {
+        try {
+            return DriverManager.getConnection(c.jdbcUrl(), c.jdbcProperties(config.source().password()));
+        } catch (SQLException e) {
+            throw PgErrors.of(e, c, "reading the server's facts for a base backup");
+        }
+    }
+
+    /**
+     * Makes a temporary physical replication slot that reserves WAL from now until the session
+     * ends; false when the server refuses (every slot in use, no privilege, too old).
+     */
+    private static boolean reserveWal(Connection session) {
+        String name = "lifeboat_base_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime());
+        try (PreparedStatement st = session.prepareStatement("SELECT pg_create_physical_replication_slot(?, true, true)")) {
+            st.setString(1, name);
+            st.executeQuery().close();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private ServerFacts facts(PgConnectionConfig c, Connection conn) {
+        try (Statement st = conn.createStatement()) {
             String version;
             int num;
             long segSize;
@@ -176,6 +327,9 @@ public final class PostgresPhysicalSource implements Source {
                             + "archive_command = 'lifeboat wal push %p' (with --repo and --password-file readable by the "
                             + "server's OS user) and restart the server, then back up again");
         }
+    }
+
+    private void refuseOtherSystem(PgConnectionConfig c, ServerFacts f) {
         Set<String> known = config.wal().systemIds();
         for (String other : known) {
             if (!other.equals(f.systemId())) {
@@ -189,59 +343,52 @@ public final class PostgresPhysicalSource implements Source {
     private record Streamed(BlobId root, long files, long directories, long bytes, BackupLabel label,
             BackupManifestFacts.WalRange range) {}
 
-    private Streamed stream(PgConnectionConfig c, ServerFacts facts, ClientTools tools, BackupSink sink) {
-        List<String> cmd = List.of(tools.program("pg_basebackup").toString(), "-D", "-", "-Ft", "-X", "none",
-                "--checkpoint=fast", "--no-password", "--verbose", "--label=lifeboat",
-                "--dbname=" + PgConnectionConfig.dbnameConninfo(c.database()));
-        try (ClientEnvironment env = ClientEnvironment.create(c, config.source().password())) {
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            env.apply(pb.environment(), c.database());
-            Process p = ChildProcess.start(pb);
-            StderrTail err = StderrTail.of(p);
-            AtomicLong waitingSince = new AtomicLong();
-            AtomicBoolean killed = new AtomicBoolean();
-            Thread watchdog = Thread.ofVirtual().name("basebackup-watchdog").start(() -> watch(p, waitingSince, killed));
-            TreeBuilder tree = new TreeBuilder(sink);
-            try {
-                p.getOutputStream().close();
-                tree.read(new TouchStream(p.getInputStream(), waitingSince));
-            } catch (IOException | RuntimeException e) {
-                p.destroyForcibly();
-                if (killed.get()) {
-                    throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
-                }
-                if (e instanceof LifeboatException le) {
-                    throw le;
-                }
-                throw new LifeboatException(ErrorCode.SOURCE_ERROR, "reading pg_basebackup's output for " + c.identity()
-                        + " failed: " + e.getMessage() + stderrSuffix(err), "see the server log", e);
-            } finally {
-                watchdog.interrupt();
+    private Streamed stream(PgConnectionConfig c, ServerFacts facts, Launched launched, BackupSink sink) {
+        Process p = launched.process();
+        StderrTail err = launched.err();
+        AtomicLong waitingSince = new AtomicLong();
+        AtomicBoolean killed = new AtomicBoolean();
+        Thread watchdog = Thread.ofVirtual().name("basebackup-watchdog").start(() -> watch(p, waitingSince, killed));
+        TreeBuilder tree = new TreeBuilder(sink, launched.walFetched());
+        try {
+            p.getOutputStream().close();
+            tree.read(new TouchStream(p.getInputStream(), waitingSince));
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly();
+            if (killed.get()) {
+                throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
             }
-            int rc = ChildProcess.waitFor(p);
-            List<String> lines = err.lines().stream()
-                    .map(l -> config.source().password() == null ? l : config.source().password().scrub(l)).toList();
-            if (rc != 0) {
-                if (killed.get()) {
-                    throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
-                }
-                throw PgErrors.ofChild("pg_basebackup", rc, lines, c);
+            if (e instanceof LifeboatException le) {
+                throw le;
             }
-            if (tree.label == null) {
-                throw new LifeboatException(ErrorCode.SOURCE_ERROR, "pg_basebackup's output has no backup_label",
-                        "check that the server is PostgreSQL 10 or newer and that --pg-bin points at its client programs");
-            }
-            BackupManifestFacts.WalRange range = tree.manifest != null
-                    ? BackupManifestFacts.walRange(tree.manifest).orElse(null) : null;
-            if (range == null) {
-                Lsn end = BackupManifestFacts.endPoint(lines).orElseThrow(() -> new LifeboatException(
-                        ErrorCode.SOURCE_ERROR, "pg_basebackup reported no WAL end point for " + c.identity(),
-                        "see the server log"));
-                range = new BackupManifestFacts.WalRange(tree.label.timeline(), tree.label.startLsn(), end);
-            }
-            BlobId root = tree.finish();
-            return new Streamed(root, tree.files, tree.directories, tree.bytes, tree.label, range);
+            throw new LifeboatException(ErrorCode.SOURCE_ERROR, "reading pg_basebackup's output for " + c.identity()
+                    + " failed: " + e.getMessage() + stderrSuffix(err), "see the server log", e);
+        } finally {
+            watchdog.interrupt();
         }
+        int rc = ChildProcess.waitFor(p);
+        List<String> lines = err.lines().stream()
+                .map(l -> config.source().password() == null ? l : config.source().password().scrub(l)).toList();
+        if (rc != 0) {
+            if (killed.get()) {
+                throw walNotArchived(firstMissing(facts, tree.label), facts.archiveCommand());
+            }
+            throw PgErrors.ofChild("pg_basebackup", rc, lines, c);
+        }
+        if (tree.label == null) {
+            throw new LifeboatException(ErrorCode.SOURCE_ERROR, "pg_basebackup's output has no backup_label",
+                    "check that the server is PostgreSQL 10 or newer and that --pg-bin points at its client programs");
+        }
+        BackupManifestFacts.WalRange range = tree.manifest != null
+                ? BackupManifestFacts.walRange(tree.manifest).orElse(null) : null;
+        if (range == null) {
+            Lsn end = BackupManifestFacts.endPoint(lines).orElseThrow(() -> new LifeboatException(
+                    ErrorCode.SOURCE_ERROR, "pg_basebackup reported no WAL end point for " + c.identity(),
+                    "see the server log"));
+            range = new BackupManifestFacts.WalRange(tree.label.timeline(), tree.label.startLsn(), end);
+        }
+        BlobId root = tree.finish();
+        return new Streamed(root, tree.files, tree.directories, tree.bytes, tree.label, range);
     }
 
     /**
@@ -359,6 +506,8 @@ public final class PostgresPhysicalSource implements Source {
     /** Builds the snapshot tree from tar entries, storing each file's content as it arrives. */
     private static final class TreeBuilder {
         private final BackupSink sink;
+        /** Whether the stream carries WAL files (pg_wal/…), which are skipped: the WAL archive holds them. */
+        private final boolean skipWal;
         private final Dir top = new Dir(0700, Instant.EPOCH);
         long files;
         long directories;
@@ -366,8 +515,9 @@ public final class PostgresPhysicalSource implements Source {
         BackupLabel label;
         String manifest;
 
-        TreeBuilder(BackupSink sink) {
+        TreeBuilder(BackupSink sink, boolean skipWal) {
             this.sink = sink;
+            this.skipWal = skipWal;
         }
 
         void read(InputStream tar) throws IOException {
@@ -392,6 +542,9 @@ public final class PostgresPhysicalSource implements Source {
                     case SYMLINK -> parent.nodes.put(name, new Node(name, NodeType.SYMLINK, 0777, 0, 0, e.mtime(), 0, 0,
                             0, e.linkTarget(), List.of(), null));
                     case FILE -> {
+                        if (skipWal && e.name().startsWith("pg_wal/")) {
+                            continue;
+                        }
                         StoredContent content;
                         if (e.name().equals("backup_label") || e.name().equals("backup_manifest")) {
                             byte[] data = reader.content().readAllBytes();

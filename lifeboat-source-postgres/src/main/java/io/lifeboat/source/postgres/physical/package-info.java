@@ -14,7 +14,10 @@
  *       {@code archive_mode}/{@code archive_command}, tablespaces. Refuse extra tablespaces
  *       (pg_basebackup writes each to its own tar, and to stdout only the main one), a server
  *       without WAL archiving, and a repository that holds another system's backups or WAL;
- *   <li>run {@code pg_basebackup -D - -Ft -X none --checkpoint=fast --verbose} with the password
+ *       create a temporary physical replication slot that reserves WAL from now on (it lives as
+ *       long as this JDBC session, which stays open until pg_basebackup has exited);
+ *   <li>run {@code pg_basebackup -D - -Ft -X fetch --checkpoint=fast --verbose} ({@code -X none}
+ *       when no slot could be made) with the password
  *       in a 0600 pgpass file; read its stdout with {@link io.lifeboat.source.postgres.physical.TarReader}
  *       entry by entry, storing each file through the sink as it arrives (no temporary copy), and
  *       build the snapshot tree (paths relative to the data directory);
@@ -27,11 +30,16 @@
  *       after this returns.
  * </ol>
  *
- * <p><b>Why {@code -X none}.</b> The WAL of a base backup also reaches the archive through
- * {@code archive_command}; fetching it into the tar as well ({@code -X fetch}) would store it twice
- * and tie the backup's consistency to a second copy. With {@code -X none} the server itself waits
- * (at {@code pg_backup_stop}) until the last segment is archived, and Lifeboat then checks the
- * repository. A restore always needs the archive anyway ({@code restore_command}).
+ * <p><b>Why {@code -X fetch}, and why its WAL is dropped.</b> The WAL of a base backup reaches the
+ * archive through {@code archive_command}; storing the copy in the tar as well would store it twice
+ * and tie the backup's consistency to a second copy, so the files under {@code pg_wal/} in the
+ * stream are read past, not stored. A restore always needs the archive anyway
+ * ({@code restore_command}). The point of {@code -X fetch} is the end of the backup: with {@code -X
+ * none} the server waits at {@code pg_backup_stop} until the last segment and the backup history
+ * file are archived, and it looks only once a second, which adds about a second to every backup.
+ * With {@code -X fetch} it does not wait; Lifeboat polls its own archive from 10 ms. The server
+ * must still have the backup's WAL when the stream ends, which the slot guarantees (without one, a
+ * checkpoint during a long backup may remove it and pg_basebackup fails).
  *
  * <p><b>Chunking.</b> All files of a base backup are cut into fixed 128 KiB chunks (16 pages of
  * 8 KiB, {@code ChunkingProfile.fixed}) from the start of each file. Relation files change page by
