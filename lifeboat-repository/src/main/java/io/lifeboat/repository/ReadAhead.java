@@ -3,7 +3,9 @@ package io.lifeboat.repository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,13 +31,22 @@ final class ReadAhead extends InputStream {
     private static final Object END = new Object();
     private static final ExecutorService READERS =
             Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("read-ahead-", 0).factory());
+    /**
+     * Blocks the callers are done with, for the next reads: a fresh 1 MiB array costs its
+     * zeroing and, while the heap grows, page faults (reading a 2 GiB tree into fresh blocks
+     * took 0.95 s of user and 0.57 s of system time, into reused ones 0.30 and 0.45). A block goes
+     * back only from the caller's thread once it moved past it, or unread from the queue.
+     */
+    private static final BlockingQueue<byte[]> SPARE_BLOCKS = new ArrayBlockingQueue<>(32);
+    private static final BlockingQueue<byte[]> SPARE_FIRSTS = new ArrayBlockingQueue<>(8);
 
     private final InputStream in;
     private final int blocksAhead;
     private BlockingQueue<Object> queue;
     private Future<?> reader;
     private volatile boolean closed;
-    private byte[] block = new byte[0];
+    private static final byte[] NONE = new byte[0];
+    private byte[] block = NONE;
     private int pos;
     private int limit;
     private boolean firstDone;
@@ -64,6 +75,10 @@ final class ReadAhead extends InputStream {
         }
         while (pos == limit) {
             if (ended) {
+                giveBack(block);
+                block = NONE;
+                pos = 0;
+                limit = 0;
                 return -1;
             }
             next();
@@ -74,11 +89,27 @@ final class ReadAhead extends InputStream {
         return n;
     }
 
+    private static byte[] spare(BlockingQueue<byte[]> spares, int size) {
+        byte[] b = spares.poll();
+        return b != null ? b : new byte[size];
+    }
+
+    /** Keeps {@code b} for reuse when it has a pooled size; the caller never touches it again. */
+    private static void giveBack(byte[] b) {
+        if (b.length == BLOCK) {
+            SPARE_BLOCKS.offer(b);
+        } else if (b.length == FIRST) {
+            SPARE_FIRSTS.offer(b);
+        }
+    }
+
     /** Makes {@code block} the next bytes, or sets {@code ended}. */
     private void next() throws IOException {
+        giveBack(block);
+        block = NONE;
         if (!firstDone) {
             firstDone = true;
-            byte[] first = new byte[FIRST];
+            byte[] first = spare(SPARE_FIRSTS, FIRST);
             int n = fill(in, first);
             block = first;
             pos = 0;
@@ -120,7 +151,7 @@ final class ReadAhead extends InputStream {
         reader = READERS.submit(() -> {
             try {
                 while (!closed) {
-                    byte[] b = new byte[BLOCK];
+                    byte[] b = spare(SPARE_BLOCKS, BLOCK);
                     int n = 0;
                     try {
                         for (int r; n < BLOCK && (r = in.read(b, n, BLOCK - n)) >= 0; ) {
@@ -136,6 +167,7 @@ final class ReadAhead extends InputStream {
                         queue.put(n == BLOCK ? b : Arrays.copyOf(b, n));
                     }
                     if (n < BLOCK) {
+                        giveBack(b); // copied, or nothing read into it
                         queue.put(END);
                         return;
                     }
@@ -174,7 +206,13 @@ final class ReadAhead extends InputStream {
         Future<?> r = reader;
         if (r != null && !r.isDone()) {
             r.cancel(true);
-            queue.clear(); // a reader blocked on a full queue sees the interrupt
+            List<Object> unread = new ArrayList<>();
+            queue.drainTo(unread); // a reader blocked on a full queue sees the interrupt
+            unread.forEach(item -> {
+                if (item instanceof byte[] b) {
+                    giveBack(b);
+                }
+            });
             try {
                 r.get();
             } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {

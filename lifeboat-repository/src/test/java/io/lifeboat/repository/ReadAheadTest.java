@@ -54,6 +54,41 @@ class ReadAheadTest {
         }
     }
 
+    /**
+     * Blocks are reused from stream to stream: streams read at once on several threads, some
+     * closed halfway, must each still see exactly their own bytes.
+     */
+    @Test
+    void streamsReadAtOnceEachSeeTheirOwnBytesWhileBlocksAreReused() throws Exception {
+        int threads = 4;
+        int rounds = 12;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        long seed = thread * 1000L + round;
+                        byte[] data = random(ReadAhead.FIRST / 2 + (int) (seed % 7) * ReadAhead.BLOCK + 777, seed);
+                        try (ReadAhead in = new ReadAhead(trickle(data, 200_000 + thread), 3 * ReadAhead.BLOCK)) {
+                            if (round % 3 == 2) {
+                                // Closed after a part: its unread blocks go back while others read.
+                                byte[] part = in.readNBytes(data.length / 2);
+                                assertThat(part).isEqualTo(Arrays.copyOf(data, data.length / 2));
+                            } else {
+                                assertThat(readAll(in, 131_072 + thread)).as("seed %d", seed).isEqualTo(data);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+        }
+    }
+
     @Test
     void aSourceErrorIsThrownAfterTheBytesBeforeIt() throws IOException {
         byte[] data = random(3 * ReadAhead.BLOCK, 1);
