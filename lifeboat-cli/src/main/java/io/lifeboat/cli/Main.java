@@ -79,6 +79,7 @@ public final class Main {
     /** Runs a command and returns the process exit code. */
     public static int run(CliContext ctx, String... args) {
         CommandLine cl = new CommandLine(new LifeboatCommand(), new Factory(ctx));
+        LifeboatCommand.verbsFor(args).forEach(cl::addSubcommand);
         cl.setOut(new java.io.PrintWriter(ctx.out, true));
         cl.setErr(new java.io.PrintWriter(ctx.err, true));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(ctx, e, jsonRequested(args)));

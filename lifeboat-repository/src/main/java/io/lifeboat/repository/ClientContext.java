@@ -21,13 +21,30 @@ public record ClientContext(String host, String username, Clock clock, LockPolic
      * is the system's: it is the user's time zone where one matters (retention buckets, dates).
      */
     public static ClientContext system() {
-        String host;
+        return new ClientContext(hostName(), System.getProperty("user.name", "unknown"), Clock.systemDefaultZone(),
+                LockPolicy.DEFAULT);
+    }
+
+    /**
+     * The machine's name as {@code gethostname()} gives it. On Linux it is read from the kernel:
+     * {@code InetAddress.getLocalHost()} returns the same name but resolves it first: a few
+     * milliseconds on a healthy machine, seconds for every command (and every {@code wal push}
+     * of an archive_command) when the resolver is slow or unreachable.
+     */
+    private static String hostName() {
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+            String name = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not Linux, or no /proc: ask the JDK.
         }
-        return new ClientContext(host, System.getProperty("user.name", "unknown"), Clock.systemDefaultZone(), LockPolicy.DEFAULT);
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
     }
 
     public ClientContext withLockPolicy(LockPolicy policy) {
