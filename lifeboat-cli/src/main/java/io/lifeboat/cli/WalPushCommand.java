@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.io.FileChannels;
 import io.lifeboat.repository.Repository;
 import io.lifeboat.repository.wal.WalArchive;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class WalPushCommand implements Callable<Integer> {
         WalFiles.requireWalFileName(name, "archive_command passes %p, the path of a file in pg_wal");
         byte[] content;
         try {
-            content = Files.readAllBytes(path);
+            content = FileChannels.readAll(path);
         } catch (IOException e) {
             throw new LifeboatException(ErrorCode.NOT_FOUND, "cannot read WAL file " + path.toAbsolutePath() + ": " + e,
                     "archive_command runs in the data directory: pass %p unchanged");

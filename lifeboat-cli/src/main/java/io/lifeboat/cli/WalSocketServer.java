@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.io.FileChannels;
 import io.lifeboat.repository.wal.WalArchive;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ClosedChannelException;
@@ -301,13 +301,12 @@ final class WalSocketServer implements AutoCloseable {
             if (size > MAX_BODY) {
                 throw new IOException("larger than " + MAX_BODY + " bytes");
             }
-            ByteBuffer buffer = ByteBuffer.allocate((int) size);
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer) < 0) {
-                    throw new IOException("shrank to " + buffer.position() + " bytes while being read");
-                }
+            byte[] content = new byte[(int) size];
+            int n = FileChannels.readAt(channel, content, 0, content.length, 0);
+            if (n < content.length) {
+                throw new IOException("shrank to " + n + " bytes while being read");
             }
-            return buffer.array();
+            return content;
         }
     }
 

@@ -2,12 +2,12 @@ package io.lifeboat.storage.local;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.core.io.FileChannels;
 import io.lifeboat.core.storage.Handle;
 import io.lifeboat.core.storage.ObjectInfo;
 import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.core.storage.Storage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -68,13 +67,6 @@ public final class LocalStorage implements Storage {
     private static final Duration CREATE_LOCK_TIMEOUT = Duration.ofSeconds(30);
     /** Deeper than any WAL name of at most 200 characters can go. */
     private static final int MAX_DEPTH = 101;
-    /**
-     * Reads and writes go through the JDK in pieces of at most this size. A heap array handed to
-     * a channel whole is first copied into a temporary native buffer of its size: for a 16 MiB
-     * pack that buffer is fresh memory, and the kernel's copy from it faults page by page
-     * (writing 70 packs of 16 MiB took 1.6–3.3 s of system time whole, 0.4 s in 1 MiB pieces).
-     */
-    static final int IO_SLICE = 1024 * 1024;
 
     /** How {@link #create} commits; {@link #LOCKED_RENAME} only where hard links are refused. */
     enum CreateMethod { HARD_LINK, LOCKED_RENAME }
@@ -165,17 +157,7 @@ public final class LocalStorage implements Storage {
     @Override
     public byte[] get(Handle handle) {
         try {
-            try (FileChannel channel = FileChannel.open(path(handle), StandardOpenOption.READ)) {
-                long size = channel.size();
-                if (size > Integer.MAX_VALUE - 8) {
-                    throw new IOException("object of " + size + " bytes is too large to read whole");
-                }
-                byte[] content = new byte[(int) size];
-                int n = readAt(channel, content, 0, content.length, 0);
-                // Objects are replaced whole (by rename), never changed in place: a shorter read is
-                // a file that another process just replaced, and the caller gets what it held.
-                return n == content.length ? content : Arrays.copyOf(content, n);
-            }
+            return FileChannels.readAll(path(handle));
         } catch (IOException e) {
             throw FileSystemFailure.isMissing(e) ? notFound(handle) : FileSystemFailure.of(e, "read " + handle.path(), root);
         }
@@ -192,7 +174,7 @@ public final class LocalStorage implements Storage {
                 throw beyondEnd(handle, offset, length, size);
             }
             byte[] content = new byte[length];
-            int n = readAt(channel, content, 0, length, offset);
+            int n = FileChannels.readAt(channel, content, 0, length, offset);
             if (n < length) {
                 throw beyondEnd(handle, offset, length, offset + n);
             }
@@ -323,23 +305,6 @@ public final class LocalStorage implements Storage {
     }
 
     /** Writes and syncs a new temporary in {@code folder}, creating the folder when needed. */
-    /**
-     * Reads {@code channel} from {@code position} into {@code b[off, off+len)} in {@link #IO_SLICE}
-     * pieces until it is full or the file ends; returns the bytes read.
-     */
-    private static int readAt(FileChannel channel, byte[] b, int off, int len, long position) throws IOException {
-        int done = 0;
-        while (done < len) {
-            ByteBuffer buffer = ByteBuffer.wrap(b, off + done, Math.min(IO_SLICE, len - done));
-            int r = channel.read(buffer, position + done);
-            if (r < 0) {
-                break;
-            }
-            done += r;
-        }
-        return done;
-    }
-
     private Path writeTemporary(Path folder, byte[] content) throws IOException {
         createFolder(folder);
         for (int attempt = 1; ; attempt++) {
@@ -356,12 +321,7 @@ public final class LocalStorage implements Storage {
                 throw e;
             }
             try (channel) {
-                for (int off = 0; off < content.length; off += IO_SLICE) {
-                    ByteBuffer buffer = ByteBuffer.wrap(content, off, Math.min(IO_SLICE, content.length - off));
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                }
+                FileChannels.write(channel, content, 0, content.length);
                 if (config.fsync()) {
                     channel.force(true);
                 }

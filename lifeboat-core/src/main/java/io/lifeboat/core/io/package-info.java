@@ -1,0 +1,2 @@
+/** File I/O helpers shared by the adapters and the CLI. */
+package io.lifeboat.core.io;
