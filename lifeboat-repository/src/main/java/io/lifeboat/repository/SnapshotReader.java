@@ -70,15 +70,14 @@ public final class SnapshotReader implements RestoreReader, AutoCloseable {
      */
     private List<Decoded> fetchRun(List<BlobId> ids, List<BlobLocation> locations, long from, int length) {
         List<Decoded> out = new ArrayList<>(ids.size());
-        if (ids.size() == 1) {
-            try {
-                out.add(new Decoded(repo.readBlob(ids.getFirst()), null));
-            } catch (RuntimeException e) {
-                out.add(new Decoded(null, e));
-            }
+        byte[] span;
+        try {
+            span = repo.readSpan(locations.getFirst().pack(), from, length);
+        } catch (RuntimeException e) {
+            // The read failed for every blob of the run; the stream reports it at the first.
+            out.add(new Decoded(null, e));
             return out;
         }
-        byte[] span = repo.readSpan(locations.getFirst().pack(), from, length);
         for (int i = 0; i < ids.size(); i++) {
             try {
                 out.add(new Decoded(repo.decodeAt(ids.get(i), locations.get(i), span,
