@@ -244,12 +244,14 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     }
 
     private void encode(BlobType type, BlobId id, byte[] plain) {
+        // Large blobs: the codec decides by its samples whether to compress.
+        boolean sampled = plain.length >= BlobCodec.SAMPLED_FROM;
         byte[] stored;
-        if (plain.length >= BlobCodec.SAMPLED_FROM) {
-            stored = repo.codec().encode(id, plain, 0, plain.length, pace.level()); // decides by its samples
-        } else if (pace.compresses()) {
+        if (sampled || pace.compresses()) {
             stored = repo.codec().encode(id, plain, 0, plain.length, pace.level());
-            pace.compressed(plain.length, stored.length - BlobCodec.RAW_OVERHEAD);
+            if (!sampled) {
+                pace.compressed(plain.length, stored.length - BlobCodec.RAW_OVERHEAD);
+            }
         } else {
             stored = repo.codec().encodeUncompressed(id, plain, 0, plain.length);
         }
