@@ -284,7 +284,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         try {
             f = uploader.submit(() -> {
                 try {
-                    repo.storage().put(Handle.of(ObjectKind.DATA, pack.id().hex()), pack.bytes());
+                    repo.storage().putContentAddressed(Handle.of(ObjectKind.DATA, pack.id().hex()), pack.bytes());
                     synchronized (unindexed) {
                         unindexed.put(pack.id(), pack.entries());
                     }

@@ -235,7 +235,7 @@ public final class MasterKeyRotation {
         }
 
         private void store(FinishedPack p, Map<PackId, List<PackEntry>> unindexed) {
-            storage.put(Handle.of(ObjectKind.DATA, p.id().hex()), p.bytes());
+            storage.putContentAddressed(Handle.of(ObjectKind.DATA, p.id().hex()), p.bytes());
             packsWritten++;
             bytesWritten += p.bytes().length;
             unindexed.put(p.id(), p.entries());

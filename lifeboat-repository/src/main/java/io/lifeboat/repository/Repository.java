@@ -343,7 +343,7 @@ public final class Repository implements AutoCloseable {
     public String saveIndex(IndexFile file) {
         byte[] sealed = file.seal(codec);
         String name = Hex.encode(Sha256.of(sealed));
-        storage.put(Handle.of(ObjectKind.INDEX, name), sealed);
+        storage.putContentAddressed(Handle.of(ObjectKind.INDEX, name), sealed);
         return name;
     }
 
@@ -418,7 +418,7 @@ public final class Repository implements AutoCloseable {
     public SnapshotId saveSnapshot(Snapshot snapshot) {
         byte[] sealed = codec.seal(SnapshotCodec.encode(snapshot), SNAPSHOT_AAD);
         SnapshotId id = SnapshotId.of(Sha256.of(sealed));
-        storage.put(Handle.of(ObjectKind.SNAPSHOT, id.hex()), sealed);
+        storage.putContentAddressed(Handle.of(ObjectKind.SNAPSHOT, id.hex()), sealed);
         return id;
     }
 

@@ -88,6 +88,14 @@ public final class RetryingStorage implements Storage {
     }
 
     @Override
+    public void putContentAddressed(Handle handle, byte[] content) {
+        run(retried -> {
+            delegate.putContentAddressed(handle, content);
+            return null;
+        });
+    }
+
+    @Override
     public boolean create(Handle handle, byte[] content) {
         return run(retried -> {
             if (delegate.create(handle, content)) {

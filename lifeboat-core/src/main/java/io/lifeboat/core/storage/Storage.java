@@ -36,6 +36,17 @@ public interface Storage extends AutoCloseable {
     /** Writes {@code content} as the object {@code handle}, atomically and durably. */
     void put(Handle handle, byte[] content);
 
+    /**
+     * Writes an object whose name is the lowercase hex SHA-256 of {@code content}, as packs,
+     * index files and snapshots are named, with the guarantees of {@link #put}. A storage that
+     * checks uploads in transit by their SHA-256 (S3's signed payload) takes the name as that
+     * hash instead of hashing the bytes a second time; its server then refuses an upload whose
+     * bytes do not match the name. The default is {@link #put}; wrappers pass the call on.
+     */
+    default void putContentAddressed(Handle handle, byte[] content) {
+        put(handle, content);
+    }
+
     /** Creates the object only when it does not exist; returns whether it was created. */
     boolean create(Handle handle, byte[] content);
 

@@ -220,7 +220,7 @@ public final class Copy {
         }
 
         private void store(FinishedPack p) {
-            target.storage().put(Handle.of(ObjectKind.DATA, p.id().hex()), p.bytes());
+            target.storage().putContentAddressed(Handle.of(ObjectKind.DATA, p.id().hex()), p.bytes());
             packs++;
             unindexed.put(p.id(), p.entries());
             if (unindexed.size() >= INDEX_EVERY_PACKS) {

@@ -207,7 +207,7 @@ public final class Prune {
         }
 
         private FinishedPack store(FinishedPack p) {
-            storage.put(Handle.of(ObjectKind.DATA, p.id().hex()), p.bytes());
+            storage.putContentAddressed(Handle.of(ObjectKind.DATA, p.id().hex()), p.bytes());
             return p;
         }
 

@@ -7,6 +7,7 @@ import io.lifeboat.core.storage.ObjectInfo;
 import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.core.storage.RequestCounts;
 import io.lifeboat.core.storage.Storage;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -95,6 +96,7 @@ public final class S3Storage implements Storage {
                 .region(Region.of(config.region()))
                 .credentialsProvider(config.credentials().provider())
                 .forcePathStyle(config.pathStyle())
+                .putAuthScheme(ContentSha256Signer.authScheme())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
@@ -117,16 +119,36 @@ public final class S3Storage implements Storage {
 
     @Override
     public void put(Handle handle, byte[] content) {
+        put(handle, content, null);
+    }
+
+    /**
+     * One PUT signed with the name as the payload's SHA-256 ({@link ContentSha256Signer}): the
+     * bytes are not hashed again on the way out, and the server refuses them when they do not
+     * hash to the name. Larger objects go up as a multipart upload, as {@link #put} sends them.
+     */
+    @Override
+    public void putContentAddressed(Handle handle, byte[] content) {
+        put(handle, content, handle.name());
+    }
+
+    private void put(Handle handle, byte[] content, String sha256) {
         String key = key(handle);
         if (content.length > config.multipartThreshold()) {
             multipart.upload(key, content, isDataPack(handle), "write " + handle.path());
             return;
         }
         try {
-            client.putObject(putRequest(key, content, handle, null), RequestBody.fromBytes(content));
+            client.putObject(putRequest(key, content, handle, null, sha256), body(content));
         } catch (SdkException e) {
             throw S3Failure.ofUpload(e, "write " + handle.path(), config, counter.signedRequestAccepted());
         }
+    }
+
+    /** The request body on {@code content} itself: {@code RequestBody.fromBytes} would copy it. */
+    static RequestBody body(byte[] content) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content), content.length,
+                "application/octet-stream");
     }
 
     @Override
@@ -141,7 +163,7 @@ public final class S3Storage implements Storage {
             return true;
         }
         try {
-            client.putObject(putRequest(key, content, handle, "*"), RequestBody.fromBytes(content));
+            client.putObject(putRequest(key, content, handle, "*", null), body(content));
             return true;
         } catch (SdkException e) {
             if (S3Failure.hasStatus(e, 412)) {
@@ -285,11 +307,17 @@ public final class S3Storage implements Storage {
         }
     }
 
-    PutObjectRequest putRequest(String key, byte[] content, Handle handle, String ifNoneMatch) {
+    /**
+     * A PUT of {@code content}: with {@code sha256} (lowercase hex) its payload is signed with
+     * that hash, otherwise the SDK signs it (plain HTTP) or Content-MD5 guards it (HTTPS).
+     */
+    PutObjectRequest putRequest(String key, byte[] content, Handle handle, String ifNoneMatch, String sha256) {
         PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(config.bucket()).key(key)
                 .contentLength((long) content.length)
                 .contentType("application/octet-stream");
-        if (!config.payloadSigned()) {
+        if (sha256 != null) {
+            b.overrideConfiguration(o -> o.putHeader(ContentSha256Signer.CONTENT_SHA256, sha256));
+        } else if (!config.payloadSigned()) {
             b.contentMD5(md5(content, 0, content.length));
         }
         if (ifNoneMatch != null) {

@@ -160,6 +160,43 @@ class S3StorageIT extends StorageContractTest {
         }
     }
 
+    /**
+     * A content-addressed PUT is signed with its name as the payload's SHA-256: the server
+     * refuses bytes that do not hash to the name, flipped on the way or simply not the named
+     * content, and stores nothing of them; the retry of a flipped upload stores the right bytes.
+     */
+    @Test
+    void aContentAddressedUploadIsCheckedAgainstItsNameByTheServer() {
+        byte[] content = content(3 * 1024 * 1024 + 7, 11);
+        Handle pack = contentAddressed(ObjectKind.DATA, content);
+        RequestCounts before = s3().requestCounts().orElseThrow();
+        storage().putContentAddressed(pack, content);
+        assertThat(s3().requestCounts().orElseThrow().since(before)).isEqualTo(new RequestCounts(1, 0, 0, 0, 0));
+        assertThat(storage().get(pack)).isEqualTo(content);
+
+        Handle misnamed = dataHandle(12);
+        assertThatThrownBy(() -> storage().putContentAddressed(misnamed, content))
+                .isInstanceOf(LifeboatException.class).hasMessageContaining(misnamed.path());
+        assertThat(storage().stat(misnamed)).as("nothing stored under a name the bytes do not hash to").isEmpty();
+
+        try (FaultProxy proxy = FaultProxy.start(server.endpoint().getPort(), 5);
+                S3Storage viaProxy = new S3Storage(config(prefix)
+                        .withEndpoint(URI.create("http://127.0.0.1:" + proxy.port()), true))) {
+            assertThat(viaProxy.stat(pack)).as("a signed request the server accepts").isPresent();
+            byte[] next = content(2 * 1024 * 1024, 13);
+            Handle flipped = contentAddressed(ObjectKind.INDEX, next);
+            proxy.corruptOnce(100_000);
+            assertThatThrownBy(() -> viaProxy.putContentAddressed(flipped, next)).isInstanceOf(LifeboatException.class)
+                    .satisfies(e -> assertThat(((LifeboatException) e).retryable()).isTrue());
+            assertThat(proxy.corrupted()).isEqualTo(1);
+            assertThat(storage().stat(flipped)).as("nothing stored from a corrupted upload").isEmpty();
+
+            new RetryingStorage(viaProxy, RetryingStorageConfig.defaults()
+                    .withDelays(Duration.ofMillis(10), Duration.ofMillis(50))).putContentAddressed(flipped, next);
+            assertThat(storage().get(flipped)).isEqualTo(next);
+        }
+    }
+
     @Test
     void requestsAreCountedByType() {
         Handle handle = Handle.of(ObjectKind.INDEX, "counted");

@@ -22,10 +22,10 @@ class S3StorageRequestsTest {
     void packsGetTheStorageClassAndMetadataStaysStandard() {
         try (S3Storage s = storage(S3StorageConfig.Sse.NONE, null, "STANDARD_IA")) {
             Handle pack = Handle.of(ObjectKind.DATA, "ab".repeat(32));
-            PutObjectRequest p = s.putRequest(s.key(pack), new byte[10], pack, null);
+            PutObjectRequest p = s.putRequest(s.key(pack), new byte[10], pack, null, null);
             assertThat(p.storageClassAsString()).isEqualTo("STANDARD_IA");
             assertThat(p.key()).isEqualTo("repo/data/ab/" + "ab".repeat(32));
-            PutObjectRequest index = s.putRequest("k", new byte[10], Handle.of(ObjectKind.INDEX, "i"), null);
+            PutObjectRequest index = s.putRequest("k", new byte[10], Handle.of(ObjectKind.INDEX, "i"), null, null);
             assertThat(index.storageClassAsString()).isNull();
             assertThat(index.serverSideEncryption()).isNull();
         }
@@ -34,12 +34,12 @@ class S3StorageRequestsTest {
     @Test
     void sseKmsSendsTheKeyIdOnEveryObject() {
         try (S3Storage s = storage(S3StorageConfig.Sse.KMS, "alias/lifeboat", null)) {
-            PutObjectRequest p = s.putRequest("k", new byte[10], Handle.CONFIG, null);
+            PutObjectRequest p = s.putRequest("k", new byte[10], Handle.CONFIG, null, null);
             assertThat(p.serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
             assertThat(p.ssekmsKeyId()).isEqualTo("alias/lifeboat");
         }
         try (S3Storage s = storage(S3StorageConfig.Sse.S3, null, null)) {
-            assertThat(s.putRequest("k", new byte[1], Handle.CONFIG, null).serverSideEncryption())
+            assertThat(s.putRequest("k", new byte[1], Handle.CONFIG, null, null).serverSideEncryption())
                     .isEqualTo(ServerSideEncryption.AES256);
         }
     }
@@ -49,12 +49,12 @@ class S3StorageRequestsTest {
         byte[] content = "lifeboat".getBytes();
         try (S3Storage s = new S3Storage(S3StorageConfig.of("bucket", "repo", new S3Credentials.Keys("AKID", "secret"))
                 .withEndpoint(URI.create("https://127.0.0.1:9"), true))) {
-            PutObjectRequest create = s.putRequest("k", content, Handle.of(ObjectKind.LOCK, "l"), "*");
+            PutObjectRequest create = s.putRequest("k", content, Handle.of(ObjectKind.LOCK, "l"), "*", null);
             assertThat(create.ifNoneMatch()).isEqualTo("*");
             assertThat(create.contentMD5()).isEqualTo(
                     Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(content)));
             assertThat(create.contentLength()).isEqualTo(content.length);
-            assertThat(s.putRequest("k", content, Handle.CONFIG, null).ifNoneMatch()).isNull();
+            assertThat(s.putRequest("k", content, Handle.CONFIG, null, null).ifNoneMatch()).isNull();
         }
     }
 
@@ -62,9 +62,23 @@ class S3StorageRequestsTest {
     void uploadsOverPlainHttpRelyOnThePayloadSignatureInsteadOfMd5() {
         try (S3Storage s = storage(S3StorageConfig.Sse.NONE, null, null)) {
             assertThat(s.config().payloadSigned()).isTrue();
-            assertThat(s.putRequest("k", new byte[10], Handle.CONFIG, null).contentMD5()).isNull();
+            assertThat(s.putRequest("k", new byte[10], Handle.CONFIG, null, null).contentMD5()).isNull();
         }
         assertThat(S3StorageConfig.of("bucket", "repo", new S3Credentials.Keys("AKID", "secret")).payloadSigned())
                 .as("AWS itself is reached over HTTPS").isFalse();
+    }
+
+    @Test
+    void contentAddressedUploadsCarryTheirNameAsPayloadHashAndNoMd5() {
+        String name = "0f".repeat(32);
+        for (String endpoint : new String[] {"http://127.0.0.1:9", "https://127.0.0.1:9"}) {
+            try (S3Storage s = new S3Storage(S3StorageConfig.of("bucket", "repo", new S3Credentials.Keys("AKID", "secret"))
+                    .withEndpoint(URI.create(endpoint), true))) {
+                PutObjectRequest p = s.putRequest("k", new byte[10], Handle.of(ObjectKind.DATA, name), null, name);
+                assertThat(p.contentMD5()).as(endpoint).isNull();
+                assertThat(p.overrideConfiguration().orElseThrow().headers())
+                        .containsEntry(ContentSha256Signer.CONTENT_SHA256, java.util.List.of(name));
+            }
+        }
     }
 }

@@ -186,6 +186,16 @@ public final class FaultInjectingStorage implements Storage {
         });
     }
 
+    /** A PUT like {@link #put}, with the same faults; passed on as a content-addressed write. */
+    @Override
+    public void putContentAddressed(Handle handle, byte[] content) {
+        Call call = begin(Operation.PUT, handle);
+        call.run(() -> {
+            delegate.putContentAddressed(handle, call.shaped(content));
+            return null;
+        });
+    }
+
     @Override
     public boolean create(Handle handle, byte[] content) {
         Call call = begin(Operation.CREATE, handle);

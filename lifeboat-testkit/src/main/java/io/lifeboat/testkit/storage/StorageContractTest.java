@@ -107,6 +107,20 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void contentAddressedPutsStoreLikePutForEveryKindSoNamed() {
+        for (ObjectKind kind : new ObjectKind[] {ObjectKind.DATA, ObjectKind.INDEX, ObjectKind.SNAPSHOT}) {
+            for (int size : new int[] {0, 1, 300_000}) {
+                byte[] content = content(size, size + kind.ordinal());
+                Handle handle = contentAddressed(kind, content);
+                storage.putContentAddressed(handle, content);
+                assertThat(storage.get(handle)).as("%s of %d bytes", kind, size).isEqualTo(content);
+                assertThat(storage.stat(handle)).map(ObjectInfo::size).contains((long) size);
+            }
+            assertThat(storage.list(kind)).hasSize(3);
+        }
+    }
+
+    @Test
     void putReplacesExistingObjectWhole() {
         Handle handle = Handle.of(ObjectKind.INDEX, "replaced");
         storage.put(handle, content(100_000, 1));
@@ -512,6 +526,15 @@ public abstract class StorageContractTest {
     /** A data handle with a random 64-hex-character name, like a pack id. */
     protected static Handle dataHandle(Random random) {
         return Handle.of(ObjectKind.DATA, Hex.encode(content(32, random.nextLong())));
+    }
+
+    /** The handle of kind {@code kind} named by the hex SHA-256 of {@code content}, as packs are. */
+    protected static Handle contentAddressed(ObjectKind kind, byte[] content) {
+        try {
+            return Handle.of(kind, Hex.encode(java.security.MessageDigest.getInstance("SHA-256").digest(content)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A data handle whose name is fixed by {@code seed}. */
