@@ -11,6 +11,7 @@ import java.io.Console;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What commands need from the outside world, passed in once by {@link Main}: environment,
@@ -24,6 +25,8 @@ public final class CliContext {
     final StorageRegistry storages;
     final ClientContext client;
     final String version;
+    /** The repository unlocked while the command line was parsed (one run's context only). */
+    private final EarlyUnlock early;
 
     public CliContext(Map<String, String> env, Console console, PrintStream out, PrintStream err,
             StorageRegistry storages, ClientContext client, String version) {
@@ -34,6 +37,23 @@ public final class CliContext {
         this.storages = storages;
         this.client = client;
         this.version = version;
+        this.early = EarlyUnlock.NONE;
+    }
+
+    private CliContext(CliContext c, EarlyUnlock early) {
+        this.env = c.env;
+        this.console = c.console;
+        this.out = c.out;
+        this.err = c.err;
+        this.storages = c.storages;
+        this.client = c.client;
+        this.version = c.version;
+        this.early = early;
+    }
+
+    /** This context for one run, whose repository {@code early} may have unlocked already. */
+    CliContext withEarlyUnlock(EarlyUnlock early) {
+        return new CliContext(this, early);
     }
 
     Passwords passwords() {
@@ -78,8 +98,15 @@ public final class CliContext {
         }
     }
 
-    /** Opens the repository named by the options with a password the caller holds (and zeroes). */
+    /**
+     * Opens the repository named by the options with a password the caller holds (and zeroes):
+     * the early unlock's result when it was for this location and password.
+     */
     Repository open(GlobalOptions o, char[] password) {
+        Optional<Repository.Unlocked> unlocked = early.take(repositoryLocation(o), password);
+        if (unlocked.isPresent()) {
+            return unlocked.get().open(client(o));
+        }
         Storage storage = storage(o);
         try {
             return Repository.open(storage, password, client(o));

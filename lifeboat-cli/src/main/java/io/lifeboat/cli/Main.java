@@ -77,18 +77,22 @@ public final class Main {
     }
 
     /** Runs a command and returns the process exit code. */
-    public static int run(CliContext ctx, String... args) {
-        CommandLine cl = new CommandLine(new LifeboatCommand(), new Factory(ctx));
-        LifeboatCommand.verbsFor(args).forEach(cl::addSubcommand);
-        cl.setOut(new java.io.PrintWriter(ctx.out, true));
-        cl.setErr(new java.io.PrintWriter(ctx.err, true));
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(ctx, e, jsonRequested(args)));
-        cl.setParameterExceptionHandler((e, a) -> {
-            ctx.err.println("error: " + e.getMessage());
-            ctx.err.println("hint: run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage");
-            return ErrorCode.USAGE.exitCode();
-        });
-        return cl.execute(args);
+    public static int run(CliContext context, String... args) {
+        // The repository's key derivation runs while picocli builds its model and parses.
+        try (EarlyUnlock early = EarlyUnlock.start(context, args)) {
+            CliContext ctx = context.withEarlyUnlock(early);
+            CommandLine cl = new CommandLine(new LifeboatCommand(), new Factory(ctx));
+            LifeboatCommand.verbsFor(args).forEach(cl::addSubcommand);
+            cl.setOut(new java.io.PrintWriter(ctx.out, true));
+            cl.setErr(new java.io.PrintWriter(ctx.err, true));
+            cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(ctx, e, jsonRequested(args)));
+            cl.setParameterExceptionHandler((e, a) -> {
+                ctx.err.println("error: " + e.getMessage());
+                ctx.err.println("hint: run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage");
+                return ErrorCode.USAGE.exitCode();
+            });
+            return cl.execute(args);
+        }
     }
 
     private static boolean jsonRequested(String[] args) {

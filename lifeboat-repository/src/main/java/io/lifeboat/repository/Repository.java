@@ -161,6 +161,47 @@ public final class Repository implements AutoCloseable {
      * the previous master key is opened too, so that what is not re-encrypted yet stays readable.
      */
     public static Repository open(Storage storage, char[] password, ClientContext client) {
+        return unlock(storage, password).open(client);
+    }
+
+    /**
+     * A repository whose keys the password has opened, not yet bound to a client: the slow half
+     * of {@link #open} (reading the config and the key files, deriving the password's key), which
+     * a caller may run before it knows the client, e.g. while a command line is still parsed.
+     */
+    public static final class Unlocked implements AutoCloseable {
+        private final Storage storage;
+        private final MasterKey current;
+        private final MasterKey previous;
+        private final RepositoryConfig config;
+        private final String keyId;
+
+        private Unlocked(Storage storage, MasterKey current, MasterKey previous, RepositoryConfig config, String keyId) {
+            this.storage = storage;
+            this.current = current;
+            this.previous = previous;
+            this.config = config;
+            this.keyId = keyId;
+        }
+
+        public Storage storage() {
+            return storage;
+        }
+
+        /** The repository, for {@code client}; it owns the storage from here on. */
+        public Repository open(ClientContext client) {
+            return new Repository(storage, current, previous, config, client, keyId);
+        }
+
+        /** Closes the storage, for an unlock that is not used. */
+        @Override
+        public void close() {
+            storage.close();
+        }
+    }
+
+    /** The first half of {@link #open}: see {@link Unlocked}. The storage stays open either way. */
+    public static Unlocked unlock(Storage storage, char[] password) {
         if (storage.stat(Handle.CONFIG).isEmpty()) {
             throw new LifeboatException(ErrorCode.REPOSITORY_NOT_FOUND,
                     "no repository at " + storage.location(),
@@ -203,7 +244,7 @@ public final class Repository implements AutoCloseable {
                     "wrong password: none of the " + keys.size() + " keys of " + storage.location() + " opens with it",
                     "check LIFEBOAT_PASSWORD or --password-file; 'lifeboat key list' shows the keys once you are in");
         }
-        return new Repository(storage, current, config.rotationPending() ? previous : null, config, client, currentId);
+        return new Unlocked(storage, current, config.rotationPending() ? previous : null, config, currentId);
     }
 
     private static Optional<MasterKey> tryKey(Storage storage, ObjectInfo k, char[] password) {
