@@ -3,7 +3,6 @@ package io.lifeboat.repository.crypto;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -36,10 +35,8 @@ final class AesGcm {
      * first hundreds of MiB of a restore. Below DIRECT_MIN the array path is as good; above
      * DIRECT_MAX (objects, not blobs) the buffers are not worth keeping.
      */
-    private static final int DIRECT_MIN = 4096;
-    private static final int DIRECT_MAX = 16 * 1024 * 1024;
-    private static final int POOLED_BUFFERS = 16;
-    private static final ConcurrentLinkedQueue<ByteBuffer> DIRECT_POOL = new ConcurrentLinkedQueue<>();
+    private static final int DIRECT_MIN = DirectBuffers.MIN;
+    private static final int DIRECT_MAX = DirectBuffers.MAX;
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
         try {
             return Cipher.getInstance(TRANSFORMATION);
@@ -110,21 +107,6 @@ final class AesGcm {
         }
     }
 
-    private static ByteBuffer takeDirect(int capacity) {
-        ByteBuffer b = DIRECT_POOL.poll();
-        if (b == null || b.capacity() < capacity) {
-            // Sizes grow to the next power of two, so a pool serves blobs of every size after a few misses.
-            b = ByteBuffer.allocateDirect(Math.max(DIRECT_MIN, Integer.highestOneBit(capacity - 1) << 1));
-        }
-        return b.clear();
-    }
-
-    private static void giveBack(ByteBuffer b) {
-        if (DIRECT_POOL.size() < POOLED_BUFFERS) {
-            DIRECT_POOL.offer(b);
-        }
-    }
-
     /**
      * Authenticates and decrypts {@code stored[off, off+len)}.
      *
@@ -144,19 +126,45 @@ final class AesGcm {
             if (plainLength < DIRECT_MIN || plainLength > DIRECT_MAX) {
                 return cipher.doFinal(stored, off + NONCE_LENGTH, len - NONCE_LENGTH);
             }
-            ByteBuffer out = takeDirect(plainLength);
+            ByteBuffer out = DirectBuffers.take(plainLength);
             try {
                 cipher.doFinal(ByteBuffer.wrap(stored, off + NONCE_LENGTH, len - NONCE_LENGTH), out);
                 byte[] plain = new byte[plainLength];
                 out.flip().get(plain);
                 return plain;
             } finally {
-                giveBack(out);
+                DirectBuffers.giveBack(out);
             }
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    /**
+     * As {@link #open}, into a pooled direct buffer instead of a new array: position 0, limit the
+     * plaintext's length. The caller gives it back with {@link DirectBuffers#giveBack}. For
+     * plaintexts up to {@link DirectBuffers#MAX} bytes.
+     */
+    ByteBuffer openDirect(byte[] aad, byte[] stored, int off, int len) throws AEADBadTagException {
+        if (len < OVERHEAD) {
+            throw new AEADBadTagException("sealed data of " + len + " bytes is shorter than nonce and tag");
+        }
+        ByteBuffer out = DirectBuffers.take(len - OVERHEAD);
+        try {
+            Cipher cipher = CIPHERS.get();
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, stored, off, NONCE_LENGTH));
+            cipher.updateAAD(aad);
+            cipher.doFinal(ByteBuffer.wrap(stored, off + NONCE_LENGTH, len - NONCE_LENGTH), out);
+            return out.flip();
+        } catch (AEADBadTagException e) {
+            DirectBuffers.giveBack(out);
+            throw e;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            DirectBuffers.giveBack(out);
+            throw e instanceof GeneralSecurityException ? new IllegalStateException("AES-GCM decryption failed", e)
+                    : (RuntimeException) e;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.lifeboat.repository.crypto;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -178,8 +179,27 @@ public final class BlobCodec {
     public void verify(BlobId id, byte[] stored, byte[] plain, int off, int len) {
         Objects.checkFromIndexSize(off, len, plain.length);
         Supplier<String> name = () -> "blob " + id.shortHex();
-        byte[] back = compression.payload(authenticate(id.bytes(), stored, 0, stored.length, name), name);
-        if (!Arrays.equals(back, 0, back.length, plain, off, off + len)) {
+        boolean restores;
+        if (stored.length - AesGcm.OVERHEAD > DirectBuffers.MAX) {
+            byte[] back = compression.payload(authenticate(id.bytes(), stored, 0, stored.length, name), name);
+            restores = Arrays.equals(back, 0, back.length, plain, off, off + len);
+        } else {
+            // Decrypted and decompressed into pooled direct buffers and compared there: no array
+            // per blob to allocate, zero and copy into (twice the blob's size, for every blob written).
+            ByteBuffer body;
+            try {
+                body = aead.openDirect(id.bytes(), stored, 0, stored.length);
+            } catch (AEADBadTagException e) {
+                throw new LifeboatException(ErrorCode.DAMAGED_DATA,
+                        name.get() + ": authentication failed (memory or cipher fault)", DAMAGE_HINT, e);
+            }
+            try {
+                restores = compression.payloadEquals(body, plain, off, len, name);
+            } finally {
+                DirectBuffers.giveBack(body);
+            }
+        }
+        if (!restores) {
             throw new LifeboatException(ErrorCode.DAMAGED_DATA,
                     name.get() + ": encoding does not restore the content (memory or compressor fault)", DAMAGE_HINT);
         }

@@ -6,6 +6,7 @@ import com.github.luben.zstd.ZstdException;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -153,6 +154,47 @@ final class Compression {
             case RAW -> Arrays.copyOfRange(body, 1, body.length);
             case ZSTD -> decompress(body, objectName);
             default -> throw damaged(objectName, "unknown body flag " + (body[0] & 0xff));
+        };
+    }
+
+    /**
+     * Whether the payload of {@code body}, an authenticated body in a direct buffer (position 0,
+     * limit its length), equals {@code plain[off, off+len)}: compared in place, and decompressed
+     * into a pooled direct buffer when compressed.
+     */
+    boolean payloadEquals(ByteBuffer body, byte[] plain, int off, int len, Supplier<String> objectName) {
+        int n = body.limit();
+        if (n == 0) {
+            throw damaged(objectName, "empty body");
+        }
+        ByteBuffer expected = ByteBuffer.wrap(plain, off, len);
+        return switch (body.get(0)) {
+            case RAW -> n - 1 == len && body.slice(1, len).mismatch(expected) < 0;
+            case ZSTD -> {
+                long size = Zstd.getDirectByteBufferFrameContentSize(body, 1, n - 1);
+                if (size < 0 || size > MAX_ARRAY) {
+                    throw damaged(objectName, "zstd frame without a valid content size");
+                }
+                if (size != len) {
+                    yield false;
+                }
+                ByteBuffer out = DirectBuffers.take(len);
+                try {
+                    long got;
+                    try {
+                        got = Zstd.decompressDirectByteBuffer(out, 0, len, body, 1, n - 1);
+                    } catch (ZstdException e) {
+                        throw damaged(objectName, "zstd: " + e.getMessage());
+                    }
+                    if (Zstd.isError(got)) {
+                        throw damaged(objectName, "zstd: " + Zstd.getErrorName(got));
+                    }
+                    yield got == len && out.slice(0, len).mismatch(expected) < 0;
+                } finally {
+                    DirectBuffers.giveBack(out);
+                }
+            }
+            default -> throw damaged(objectName, "unknown body flag " + (body.get(0) & 0xff));
         };
     }
 

@@ -170,6 +170,34 @@ class BlobCodecTest {
         }
     }
 
+    /**
+     * Compressed and raw blobs of every size class: below the direct buffers' minimum, in their
+     * range (compared in pooled direct buffers), and above their maximum (compared as arrays),
+     * also when the plaintext sits inside a larger array.
+     */
+    @Test
+    void verifyComparesEverySizeInPlaceAndFindsAChangedFirstOrLastByte() {
+        for (int size : new int[] {0, 1, 100, 5000, 70_000, 17 * 1024 * 1024}) {
+            for (byte[] content : List.of(text(size), Xorshift.bytes(size + 1, size))) {
+                byte[] padded = new byte[size + 10];
+                System.arraycopy(content, 0, padded, 7, size);
+                BlobId id = codec.idOf(padded, 7, size);
+                byte[] stored = codec.encode(id, padded, 7, size);
+                codec.verify(id, stored, padded, 7, size);
+                if (size == 0) {
+                    continue;
+                }
+                for (int at : new int[] {7, 7 + size - 1}) {
+                    byte[] changed = padded.clone();
+                    changed[at] ^= (byte) 0x80;
+                    assertDamaged(() -> codec.verify(id, stored, changed, 7, size), "does not restore the content");
+                }
+                assertDamaged(() -> codec.verify(id, stored, padded, 7, size - 1), "does not restore the content");
+                assertDamaged(() -> codec.verify(id, stored, padded, 6, size + 1), "does not restore the content");
+            }
+        }
+    }
+
     @Test
     void truncatedOrExtendedBlobIsDamagedData() {
         byte[] plain = text(3000);
