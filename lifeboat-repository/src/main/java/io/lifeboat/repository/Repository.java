@@ -202,12 +202,17 @@ public final class Repository implements AutoCloseable {
 
     /** The first half of {@link #open}: see {@link Unlocked}. The storage stays open either way. */
     public static Unlocked unlock(Storage storage, char[] password) {
-        if (storage.stat(Handle.CONFIG).isEmpty()) {
+        byte[] sealedConfig;
+        try {
+            sealedConfig = storage.get(Handle.CONFIG);
+        } catch (LifeboatException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
             throw new LifeboatException(ErrorCode.REPOSITORY_NOT_FOUND,
                     "no repository at " + storage.location(),
                     "create one with 'lifeboat init', or check --repo / LIFEBOAT_REPOSITORY");
         }
-        byte[] sealedConfig = storage.get(Handle.CONFIG);
         List<ObjectInfo> keys = storage.list(ObjectKind.KEY);
         MasterKey current = null;
         MasterKey previous = null;
