@@ -78,6 +78,8 @@ public final class LocalStorage implements Storage {
     private final FileAttribute<?>[] folderMode;
     private final CreateLock createLock;
     private volatile CreateMethod createMethod;
+    /** Whether large objects are written with O_DIRECT; off once the file system refused it. */
+    private volatile boolean directWrites = true;
 
     public LocalStorage(LocalStorageConfig config) {
         this(config, Clock.systemUTC(), CreateMethod.HARD_LINK);
@@ -321,7 +323,7 @@ public final class LocalStorage implements Storage {
                 throw e;
             }
             try (channel) {
-                FileChannels.write(channel, content, 0, content.length);
+                write(temporary, channel, content);
                 if (config.fsync()) {
                     channel.force(true);
                 }
@@ -331,6 +333,29 @@ public final class LocalStorage implements Storage {
             }
             return temporary;
         }
+    }
+
+    /** Whether large objects still go around the page cache (false once the file system refused O_DIRECT). */
+    boolean writesDirect() {
+        return directWrites;
+    }
+
+    /**
+     * Writes the content of a new temporary: a large object that will be synced goes around the
+     * page cache ({@link DirectWrites}) where the file system allows it.
+     */
+    private void write(Path temporary, FileChannel channel, byte[] content) throws IOException {
+        if (directWrites && config.fsync() && content.length >= DirectWrites.FROM) {
+            FileChannel direct = DirectWrites.open(temporary);
+            if (direct != null) {
+                try (direct) {
+                    DirectWrites.write(direct, channel, content);
+                }
+                return;
+            }
+            directWrites = false;
+        }
+        FileChannels.write(channel, content, 0, content.length);
     }
 
     /** Commits by hard link; falls back to {@link CreateMethod#LOCKED_RENAME} where links are refused. */

@@ -41,6 +41,50 @@ class LocalStorageTest extends StorageContractTest {
         return (LocalStorage) storage();
     }
 
+    /**
+     * Objects from 1 MiB go around the page cache in aligned pieces, the last partial block
+     * buffered: every length around the 4 KiB blocks and the 4 MiB buffer reads back exactly.
+     */
+    @Test
+    void largeObjectsWrittenDirectReadBackExactlyAtEveryAlignment() throws IOException {
+        int mib = 1024 * 1024;
+        for (int size : new int[] {mib - 1, mib, mib + 1, mib + 4095, mib + 4096, 4 * mib + 4097, 9 * mib + 123}) {
+            Handle pack = dataHandle(size);
+            byte[] content = content(size, size);
+            storage().put(pack, content);
+            assertThat(storage().get(pack)).as("%d bytes", size).isEqualTo(content);
+            assertThat(Files.size(root.resolve(pack.path()))).isEqualTo(size);
+        }
+        assertThat(local().writesDirect()).as("ext4 takes O_DIRECT").isTrue();
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith(LocalStorage.TEMPORARY_PREFIX)))
+                    .as("no temporaries left").isEmpty();
+        }
+    }
+
+    /**
+     * tmpfs took no O_DIRECT before Linux 6.6 (the storage then writes buffered from its first
+     * large object on); either way large objects on it read back exactly.
+     */
+    @Test
+    void largeObjectsOnTmpfsReadBackExactly() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no tmpfs at /dev/shm");
+        Path dir = Files.createTempDirectory(shm, "lifeboat-direct-");
+        try (LocalStorage onTmpfs = new LocalStorage(LocalStorageConfig.of(dir.resolve("repo")))) {
+            for (int size : new int[] {3 * 1024 * 1024 + 5, 2 * 1024 * 1024}) {
+                Handle pack = dataHandle(size);
+                onTmpfs.put(pack, content(size, 7));
+                assertThat(onTmpfs.get(pack)).isEqualTo(content(size, 7));
+                assertThat(onTmpfs.list(ObjectKind.DATA)).extracting(ObjectInfo::handle).contains(pack);
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void locationIsTheAbsoluteRootPath() {
         assertThat(storage().location()).isEqualTo(root.toAbsolutePath().toString());
