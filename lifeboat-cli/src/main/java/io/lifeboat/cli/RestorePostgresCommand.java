@@ -262,7 +262,9 @@ final class RestorePostgresCommand implements Callable<Integer> {
         if (!repo.contains("://")) {
             repo = Path.of(repo).toAbsolutePath().normalize().toString();
         }
-        List<String> parts = new ArrayList<>(List.of(sh(java), "-jar", sh(jar), "wal", "fetch", "--quiet", "--repo", sh(repo)));
+        // A JVM per segment: compile only what is really hot, as the launcher does.
+        List<String> parts = new ArrayList<>(List.of(sh(java), "-XX:CompileThresholdScaling=5", "-jar", sh(jar), "wal",
+                "fetch", "--quiet", "--repo", sh(repo)));
         Path pf = options.passwordFile != null ? options.passwordFile
                 : ctx.env.get("LIFEBOAT_PASSWORD_FILE") != null ? Path.of(ctx.env.get("LIFEBOAT_PASSWORD_FILE")) : null;
         if (pf != null) {
