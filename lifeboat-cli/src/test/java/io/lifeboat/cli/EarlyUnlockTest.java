@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.storage.Handle;
-import io.lifeboat.core.storage.ObjectInfo;
 import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.core.storage.Storage;
 import io.lifeboat.core.storage.StorageFactory;
 import io.lifeboat.core.storage.StorageRegistry;
 import io.lifeboat.repository.ClientContext;
 import io.lifeboat.repository.lock.LockPolicy;
+import io.lifeboat.testkit.storage.ForwardingStorage;
 import io.lifeboat.testkit.storage.InMemoryStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -136,21 +136,15 @@ class EarlyUnlockTest {
                 .isEqualTo(Optional.of("/p"));
     }
 
-    /** The shared in-memory repository, counting key reads and closes. */
-    private final class Counting implements Storage {
+    /** The shared in-memory repository, counting key reads and closes (which leave it open). */
+    private final class Counting extends ForwardingStorage {
+        Counting() {
+            super(memory);
+        }
+
         @Override
         public String location() {
             return "mem:repo";
-        }
-
-        @Override
-        public void put(Handle handle, byte[] content) {
-            memory.put(handle, content);
-        }
-
-        @Override
-        public boolean create(Handle handle, byte[] content) {
-            return memory.create(handle, content);
         }
 
         @Override
@@ -158,27 +152,7 @@ class EarlyUnlockTest {
             if (handle.kind() == ObjectKind.KEY) {
                 keyReads.incrementAndGet();
             }
-            return memory.get(handle);
-        }
-
-        @Override
-        public byte[] getRange(Handle handle, long offset, int length) {
-            return memory.getRange(handle, offset, length);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(Handle handle) {
-            return memory.stat(handle);
-        }
-
-        @Override
-        public List<ObjectInfo> list(ObjectKind kind) {
-            return memory.list(kind);
-        }
-
-        @Override
-        public void delete(Handle handle) {
-            memory.delete(handle);
+            return super.get(handle);
         }
 
         @Override

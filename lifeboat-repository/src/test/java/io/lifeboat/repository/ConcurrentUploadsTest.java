@@ -6,15 +6,13 @@ import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.core.source.ChunkingProfile;
 import io.lifeboat.core.source.StoredContent;
 import io.lifeboat.core.storage.Handle;
-import io.lifeboat.core.storage.ObjectInfo;
 import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.core.storage.Storage;
 import io.lifeboat.repository.crypto.KdfParams;
+import io.lifeboat.testkit.storage.ForwardingStorage;
 import io.lifeboat.testkit.storage.InMemoryStorage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -48,14 +46,13 @@ class ConcurrentUploadsTest {
     }
 
     /** Pack writes take 30 ms each, like a request to a server some distance away. */
-    private static final class SlowStorage implements Storage {
-        private final Storage delegate;
+    private static final class SlowStorage extends ForwardingStorage {
         private final int preferred;
         private final AtomicInteger running = new AtomicInteger();
         final AtomicInteger maxConcurrentPackWrites = new AtomicInteger();
 
         SlowStorage(Storage delegate, int preferred) {
-            this.delegate = delegate;
+            super(delegate);
             this.preferred = preferred;
         }
 
@@ -85,41 +82,6 @@ class ConcurrentUploadsTest {
         @Override
         public String location() {
             return "slow " + delegate.location();
-        }
-
-        @Override
-        public boolean create(Handle handle, byte[] content) {
-            return delegate.create(handle, content);
-        }
-
-        @Override
-        public byte[] get(Handle handle) {
-            return delegate.get(handle);
-        }
-
-        @Override
-        public byte[] getRange(Handle handle, long offset, int length) {
-            return delegate.getRange(handle, offset, length);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(Handle handle) {
-            return delegate.stat(handle);
-        }
-
-        @Override
-        public List<ObjectInfo> list(ObjectKind kind) {
-            return delegate.list(kind);
-        }
-
-        @Override
-        public void delete(Handle handle) {
-            delegate.delete(handle);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }
