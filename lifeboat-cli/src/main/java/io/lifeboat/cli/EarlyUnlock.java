@@ -85,6 +85,9 @@ final class EarlyUnlock implements AutoCloseable {
         }
         taken = true;
         Arrays.fill(this.password, '\0');
+        if (!result.isDone()) {
+            Repository.warmUpJson(); // this thread would only wait for the key derivation
+        }
         try {
             return Optional.of(result.join());
         } catch (java.util.concurrent.CompletionException e) {

@@ -22,6 +22,15 @@ public record RepositoryConfig(int version, String id, Instant created, int pack
     public static final int DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Loads and initializes the JSON code that reading a config runs; see {@link Repository#warmUpJson}. */
+    static void warmUp() {
+        try {
+            MAPPER.readTree("{\"version\":1,\"list\":[1,\"two\",{\"three\":true}]}");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("parsing a constant cannot fail", e);
+        }
+    }
+
     public RepositoryConfig {
         if (packSize < 1024 * 1024 || packSize > 128 * 1024 * 1024) {
             throw new LifeboatException(ErrorCode.USAGE, "pack size " + packSize + " is out of range",

@@ -1,9 +1,10 @@
 package io.lifeboat.repository.crypto;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.core.error.ErrorCode;
@@ -16,6 +17,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 
@@ -39,10 +42,13 @@ public final class KeyFile {
     static final int MIN_SALT_LENGTH = 16;
     private static final byte[] AAD = "lifeboat-key-v1".getBytes(StandardCharsets.US_ASCII);
     private static final int DATA_LENGTH = AesGcm.OVERHEAD + MasterKey.LENGTH;
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final Object OTHER = new Object();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** Renders new key files; only {@code init} and {@code key} commands need databind. */
+    private static final class Render {
+        static final JsonMapper JSON = JsonMapper.builder().build();
+    }
 
     private final KdfParams kdf;
     private final byte[] salt;
@@ -153,16 +159,21 @@ public final class KeyFile {
         Objects.requireNonNull(json, "json");
         byte[] stored = json.clone();
         String name = "key " + idOf(stored).shortHex();
-        JsonNode root;
-        try {
-            root = JSON.readTree(stored);
+        // Read with jackson-core's streaming parser, not a databind tree: the key file is parsed on
+        // the way to every command's key derivation, and databind's start costs about 50 ms there.
+        Map<String, Object> root;
+        try (JsonParser p = FACTORY.createParser(stored)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw damaged(name, "not a JSON object");
+            }
+            root = fields(p);
+            if (p.nextToken() != null) {
+                throw damaged(name, "not valid JSON (trailing tokens after the object)");
+            }
         } catch (JsonProcessingException e) {
             throw damaged(name, "not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw damaged(name, "unreadable (" + e.getMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw damaged(name, "not a JSON object");
         }
         int version = integer(root, "version", name);
         if (version != VERSION) {
@@ -170,8 +181,7 @@ public final class KeyFile {
                     + " is not supported (this Lifeboat reads version " + VERSION + ")",
                     "upgrade Lifeboat if the repository was written by a newer version");
         }
-        JsonNode kdfNode = root.get("kdf");
-        if (kdfNode == null || !kdfNode.isObject()) {
+        if (!(root.get("kdf") instanceof Map<?, ?> kdfNode)) {
             throw damaged(name, "field 'kdf' missing or not an object");
         }
         KdfParams kdf;
@@ -200,7 +210,7 @@ public final class KeyFile {
 
     private static byte[] render(KdfParams kdf, byte[] salt, Instant created, String host, String username,
             byte[] data) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Render.JSON.createObjectNode();
         root.put("version", VERSION);
         ObjectNode k = root.putObject("kdf");
         k.put("algorithm", kdf.algorithm());
@@ -213,29 +223,49 @@ public final class KeyFile {
         root.put("username", username);
         root.put("data", Base64.getEncoder().encodeToString(data));
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            return Render.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("rendering a JSON tree cannot fail", e);
         }
     }
 
-    private static String text(JsonNode node, String field, String name) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
+    /**
+     * The fields of the object whose START_OBJECT was just read: strings, ints, and objects as
+     * maps; any other value (arrays, booleans, larger or fractional numbers) as {@link #OTHER}.
+     */
+    private static Map<String, Object> fields(JsonParser p) throws IOException {
+        Map<String, Object> fields = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            Object value = switch (p.nextToken()) {
+                case VALUE_STRING -> p.getText();
+                case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.INT ? (Object) p.getIntValue() : OTHER;
+                case START_OBJECT -> fields(p);
+                default -> {
+                    p.skipChildren();
+                    yield OTHER;
+                }
+            };
+            fields.put(field, value);
+        }
+        return fields;
+    }
+
+    private static String text(Map<?, ?> node, String field, String name) {
+        if (!(node.get(field) instanceof String v)) {
             throw damaged(name, "field '" + field + "' missing or not a string");
         }
-        return v.textValue();
+        return v;
     }
 
-    private static int integer(JsonNode node, String field, String name) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+    private static int integer(Map<?, ?> node, String field, String name) {
+        if (!(node.get(field) instanceof Integer v)) {
             throw damaged(name, "field '" + field + "' missing or not an integer");
         }
-        return v.intValue();
+        return v;
     }
 
-    private static byte[] base64(JsonNode node, String field, String name) {
+    private static byte[] base64(Map<?, ?> node, String field, String name) {
         try {
             return Base64.getDecoder().decode(text(node, field, name));
         } catch (IllegalArgumentException e) {

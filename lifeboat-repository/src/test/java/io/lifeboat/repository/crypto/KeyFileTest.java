@@ -107,6 +107,24 @@ class KeyFileTest {
                 });
     }
 
+    /**
+     * What the parser accepts beside the documented fields: unknown fields of any shape are
+     * skipped; a duplicate field, anything after the object, or a kdf that is no object is damage.
+     */
+    @Test
+    void parseSkipsUnknownValuesOfAnyShapeAndRejectsDuplicatesAndTrailingTokens() {
+        String json = new String(KeyFile.create(masterKey, "pw".toCharArray(), KdfParams.FAST, "h", "u", CREATED, random)
+                .toJson(), StandardCharsets.UTF_8).trim();
+        String body = json.substring(1, json.length() - 1);
+        String extended = "{\"extra\":{\"nested\":[1,{\"salt\":\"x\"}],\"n\":1.5,\"b\":true},\"list\":[null]," + body + "}";
+        assertThat(KeyFile.parse(extended.getBytes(StandardCharsets.UTF_8)).open("pw".toCharArray())).isEqualTo(masterKey);
+        for (String bad : new String[] {"{" + body + ",\"salt\":\"AAAA\"}", json + " {}", json + " 1",
+                "{" + body.replaceFirst("\"kdf\"\\s*:\\s*\\{[^}]*\\}", "\"kdf\":[1]") + "}"}) {
+            assertThatThrownBy(() -> KeyFile.parse(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
+                    .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DAMAGED_DATA));
+        }
+    }
+
     @Test
     void parseRejectsGarbageWithDamagedData() {
         for (String garbage : new String[] {"", "null", "[]", "{}", "{\"version\":1}", "not json", "{\"version\":1e3}",
