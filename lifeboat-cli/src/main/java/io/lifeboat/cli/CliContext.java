@@ -103,9 +103,10 @@ public final class CliContext {
      * the early unlock's result when it was for this location and password.
      */
     Repository open(GlobalOptions o, char[] password) {
+        ClientContext client = client(o); // before taking the unlock: an option error must not leak its storage
         Optional<Repository.Unlocked> unlocked = early.take(repositoryLocation(o), password);
         if (unlocked.isPresent()) {
-            return unlocked.get().open(client(o));
+            return unlocked.get().open(client);
         }
         Storage storage = storage(o);
         try {
