@@ -177,8 +177,7 @@ public final class S3Storage implements Storage {
     public byte[] get(Handle handle) {
         String action = "read " + handle.path();
         try {
-            return client.getObjectAsBytes(GetObjectRequest.builder().bucket(config.bucket()).key(key(handle)).build())
-                    .asByteArrayUnsafe();
+            return bytes(GetObjectRequest.builder().bucket(config.bucket()).key(key(handle)).build());
         } catch (SdkException e) {
             if (isMissing(e)) {
                 throw notFound(handle);
@@ -202,8 +201,8 @@ public final class S3Storage implements Storage {
         String action = "read " + handle.path() + " range " + offset + "+" + length;
         byte[] bytes;
         try {
-            bytes = client.getObjectAsBytes(GetObjectRequest.builder().bucket(config.bucket()).key(key(handle))
-                    .range("bytes=" + offset + "-" + (offset + length - 1)).build()).asByteArrayUnsafe();
+            bytes = bytes(GetObjectRequest.builder().bucket(config.bucket()).key(key(handle))
+                    .range("bytes=" + offset + "-" + (offset + length - 1)).build());
         } catch (SdkException e) {
             if (isMissing(e)) {
                 throw notFound(handle);
@@ -217,6 +216,22 @@ public final class S3Storage implements Storage {
             throw beyondEnd(handle, offset, length, bytes.length < length ? offset + bytes.length : -1);
         }
         return bytes;
+    }
+
+    /**
+     * The body of a GET, read into an array of the response's length: the SDK's
+     * {@code getObjectAsBytes} grows a buffer while it reads and copies it once more at the end.
+     */
+    private byte[] bytes(GetObjectRequest request) {
+        return client.getObject(request, (response, in) -> {
+            Long length = response.contentLength();
+            if (length == null || length < 0 || length > Integer.MAX_VALUE - 8) {
+                return in.readAllBytes();
+            }
+            byte[] body = new byte[length.intValue()];
+            int n = in.readNBytes(body, 0, body.length);
+            return n == body.length ? body : java.util.Arrays.copyOf(body, n);
+        });
     }
 
     @Override
