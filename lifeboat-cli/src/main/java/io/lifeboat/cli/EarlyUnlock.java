@@ -41,7 +41,7 @@ final class EarlyUnlock implements AutoCloseable {
 
     /** Starts the unlock for {@code args} when it names a verb that opens a repository; else {@link #NONE}. */
     static EarlyUnlock start(CliContext ctx, String[] args) {
-        String verb = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        String verb = LifeboatCommand.firstWord(args);
         if (verb == null || !OPENING.contains(verb) || Arrays.asList(args).contains("--help")) {
             return NONE;
         }

@@ -27,7 +27,7 @@ final class LifeboatCommand {
      * help, {@code --version}, and the suggestions for a mistyped verb see them all.
      */
     static List<Class<?>> verbsFor(String[] args) {
-        String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        String first = firstWord(args);
         if (first == null) {
             return VERBS;
         }
@@ -38,5 +38,10 @@ final class LifeboatCommand {
             }
         }
         return VERBS;
+    }
+
+    /** The first word of a command line that is not an option (the root takes none with a value), or null. */
+    static String firstWord(String[] args) {
+        return Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
     }
 }

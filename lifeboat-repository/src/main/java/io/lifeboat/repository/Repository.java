@@ -184,10 +184,6 @@ public final class Repository implements AutoCloseable {
             this.keyId = keyId;
         }
 
-        public Storage storage() {
-            return storage;
-        }
-
         /** The repository, for {@code client}; it owns the storage from here on. */
         public Repository open(ClientContext client) {
             return new Repository(storage, current, previous, config, client, keyId);

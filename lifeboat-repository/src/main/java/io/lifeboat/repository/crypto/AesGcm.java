@@ -114,27 +114,19 @@ final class AesGcm {
      *     key is not the one that sealed it, or the input is shorter than {@link #OVERHEAD}
      */
     byte[] open(byte[] aad, byte[] stored, int off, int len) throws AEADBadTagException {
-        if (len < OVERHEAD) {
-            throw new AEADBadTagException("sealed data of " + len + " bytes is shorter than nonce and tag");
-        }
-        try {
-            Cipher cipher = CIPHERS.get();
-            GCMParameterSpec spec = new GCMParameterSpec(TAG_LENGTH * 8, stored, off, NONCE_LENGTH);
-            cipher.init(Cipher.DECRYPT_MODE, key, spec);
-            cipher.updateAAD(aad);
-            int plainLength = len - OVERHEAD;
-            if (plainLength < DIRECT_MIN || plainLength > DIRECT_MAX) {
-                return cipher.doFinal(stored, off + NONCE_LENGTH, len - NONCE_LENGTH);
-            }
-            ByteBuffer out = DirectBuffers.take(plainLength);
+        int plainLength = len - OVERHEAD;
+        if (plainLength >= DIRECT_MIN && plainLength <= DIRECT_MAX) {
+            ByteBuffer out = openDirect(aad, stored, off, len);
             try {
-                cipher.doFinal(ByteBuffer.wrap(stored, off + NONCE_LENGTH, len - NONCE_LENGTH), out);
                 byte[] plain = new byte[plainLength];
-                out.flip().get(plain);
+                out.get(plain);
                 return plain;
             } finally {
                 DirectBuffers.giveBack(out);
             }
+        }
+        try {
+            return decryptor(aad, stored, off, len).doFinal(stored, off + NONCE_LENGTH, len - NONCE_LENGTH);
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {
@@ -148,23 +140,36 @@ final class AesGcm {
      * plaintexts up to {@link DirectBuffers#MAX} bytes.
      */
     ByteBuffer openDirect(byte[] aad, byte[] stored, int off, int len) throws AEADBadTagException {
+        Cipher cipher = decryptor(aad, stored, off, len);
+        ByteBuffer out = DirectBuffers.take(len - OVERHEAD);
+        boolean opened = false;
+        try {
+            cipher.doFinal(ByteBuffer.wrap(stored, off + NONCE_LENGTH, len - NONCE_LENGTH), out);
+            opened = true;
+            return out.flip();
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        } finally {
+            if (!opened) {
+                DirectBuffers.giveBack(out);
+            }
+        }
+    }
+
+    /** This thread's cipher, set to decrypt {@code stored[off, off+len)} with {@code aad}. */
+    private Cipher decryptor(byte[] aad, byte[] stored, int off, int len) throws AEADBadTagException {
         if (len < OVERHEAD) {
             throw new AEADBadTagException("sealed data of " + len + " bytes is shorter than nonce and tag");
         }
-        ByteBuffer out = DirectBuffers.take(len - OVERHEAD);
         try {
             Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, stored, off, NONCE_LENGTH));
             cipher.updateAAD(aad);
-            cipher.doFinal(ByteBuffer.wrap(stored, off + NONCE_LENGTH, len - NONCE_LENGTH), out);
-            return out.flip();
-        } catch (AEADBadTagException e) {
-            DirectBuffers.giveBack(out);
-            throw e;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            DirectBuffers.giveBack(out);
-            throw e instanceof GeneralSecurityException ? new IllegalStateException("AES-GCM decryption failed", e)
-                    : (RuntimeException) e;
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
         }
     }
 }
