@@ -11,9 +11,12 @@ import io.lifeboat.core.source.StoredContent;
 import io.lifeboat.core.storage.Handle;
 import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.core.tree.Tree;
+import io.lifeboat.repository.buffer.ArrayPool;
 import io.lifeboat.repository.chunk.ChunkStream;
+import io.lifeboat.repository.chunk.ChunkStream.PooledChunk;
 import io.lifeboat.repository.chunk.Chunker;
 import io.lifeboat.repository.crypto.BlobCodec;
+import io.lifeboat.repository.crypto.BlobCodec.Encoded;
 import io.lifeboat.repository.index.IndexFile;
 import io.lifeboat.repository.pack.BlobType;
 import io.lifeboat.repository.pack.PackEntry;
@@ -63,6 +66,11 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     static final long INDEX_EVERY_NANOS = 120L * 1_000_000_000L;
     /** Bytes of input read ahead of the chunker. */
     static final int READ_AHEAD = 8 * 1024 * 1024;
+    /**
+     * Bytes of buffers kept for reuse (the chunker's, the chunks', the encoded blobs' until their
+     * pack is assembled), at most an eighth of the heap.
+     */
+    static final long POOL_BUDGET = 96L * 1024 * 1024;
 
     private final Repository repo;
     private final Chunker chunker;
@@ -76,6 +84,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private final Semaphore chunksInFlight;
     private final int chunkPermits;
     private final CompressionPace pace;
+    private final ArrayPool buffers = new ArrayPool(Math.min(POOL_BUDGET, Runtime.getRuntime().maxMemory() / 8));
     /** Packs finished but not yet stored: the uploads running plus one waiting per uploader. */
     private final Semaphore packsQueued;
     private final List<Future<?>> uploads = new ArrayList<>();
@@ -85,8 +94,8 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private final AtomicLong blobsAdded = new AtomicLong();
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong storedBytesAdded = new AtomicLong();
-    private PackWriter dataPack = new PackWriter();
-    private PackWriter treePack = new PackWriter();
+    private PackWriter dataPack = new PackWriter(buffers);
+    private PackWriter treePack = new PackWriter(buffers);
 
     BackupWriter(Repository repo, ChunkingProfile chunking, ProgressListener progress, int indexEveryPacks) {
         this.repo = repo;
@@ -118,10 +127,10 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         ArrayDeque<CompletableFuture<ChunkId>> unknown = new ArrayDeque<>();
         long size = 0;
         long added = 0;
-        try (ChunkStream chunks = chunker.open(new ReadAhead(in, READ_AHEAD))) {
-            byte[] chunk;
-            while ((chunk = chunks.next()) != null) {
-                size += chunk.length;
+        try (ChunkStream chunks = chunker.open(new ReadAhead(in, READ_AHEAD), buffers)) {
+            PooledChunk chunk;
+            while ((chunk = chunks.nextPooled()) != null) {
+                size += chunk.length();
                 unknown.add(submitChunk(chunk));
                 while (!unknown.isEmpty() && unknown.peek().isDone()) {
                     added += collect(unknown.poll(), ids);
@@ -137,27 +146,37 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     /** A chunk's id and whether this writer stores it (false: the repository or this backup has it). */
     private record ChunkId(BlobId id, boolean isNew, int length) {}
 
-    private CompletableFuture<ChunkId> submitChunk(byte[] chunk) {
-        rethrowFailure();
-        acquireChunkSlot();
+    /** Hands a chunk to the encoders, which give its array back to the pool when done with it. */
+    private CompletableFuture<ChunkId> submitChunk(PooledChunk chunk) {
+        try {
+            rethrowFailure();
+            acquireChunkSlot();
+        } catch (RuntimeException e) {
+            buffers.give(chunk.array());
+            throw e;
+        }
         CompletableFuture<ChunkId> result = new CompletableFuture<>();
+        byte[] plain = chunk.array();
+        int length = chunk.length();
         try {
             encoders.execute(() -> {
                 try {
-                    BlobId id = repo.codec().idOf(chunk, 0, chunk.length);
+                    BlobId id = repo.codec().idOf(plain, 0, length);
                     boolean isNew = !repo.index().contains(id) && pending.add(id);
-                    result.complete(new ChunkId(id, isNew, chunk.length));
+                    result.complete(new ChunkId(id, isNew, length));
                     if (isNew) {
-                        encode(BlobType.DATA, id, chunk);
+                        encode(BlobType.DATA, id, plain, length);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                     result.completeExceptionally(t);
                 } finally {
+                    buffers.give(plain);
                     chunksInFlight.release();
                 }
             });
         } catch (RuntimeException e) {
+            buffers.give(plain);
             chunksInFlight.release();
             throw e;
         }
@@ -229,7 +248,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         try {
             encoders.execute(() -> {
                 try {
-                    encode(type, id, plain);
+                    encode(type, id, plain, plain.length);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
@@ -243,32 +262,38 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         return true;
     }
 
-    private void encode(BlobType type, BlobId id, byte[] plain) {
+    /** Encodes {@code plain[0, length)}, verifies it, and adds it to its pack. */
+    private void encode(BlobType type, BlobId id, byte[] plain, int length) {
         // Large blobs: the codec decides by its samples whether to compress.
-        boolean sampled = plain.length >= BlobCodec.SAMPLED_FROM;
-        byte[] stored;
+        boolean sampled = length >= BlobCodec.SAMPLED_FROM;
+        Encoded stored;
         if (sampled || pace.compresses()) {
-            stored = repo.codec().encode(id, plain, 0, plain.length, pace.level());
+            stored = repo.codec().encode(id, plain, 0, length, pace.level(), buffers);
             if (!sampled) {
-                pace.compressed(plain.length, stored.length - BlobCodec.RAW_OVERHEAD);
+                pace.compressed(length, stored.length() - BlobCodec.RAW_OVERHEAD);
             }
         } else {
-            stored = repo.codec().encodeUncompressed(id, plain, 0, plain.length);
+            stored = repo.codec().encodeUncompressed(id, plain, 0, length, buffers);
         }
-        repo.codec().verify(id, stored, plain, 0, plain.length);
+        try {
+            repo.codec().verify(id, stored.array(), stored.length(), plain, 0, length);
+        } catch (RuntimeException e) {
+            buffers.give(stored.array());
+            throw e;
+        }
         blobsAdded.incrementAndGet();
-        bytesAdded.addAndGet(plain.length);
-        storedBytesAdded.addAndGet(stored.length);
+        bytesAdded.addAndGet(length);
+        storedBytesAdded.addAndGet(stored.length());
         PackWriter full = null;
         synchronized (this) {
             PackWriter pw = type == BlobType.TREE ? treePack : dataPack;
-            pw.add(type, id, stored, plain.length);
+            pw.add(type, id, stored.array(), stored.length(), length);
             if (pw.size() >= packSize) {
                 full = pw;
                 if (type == BlobType.TREE) {
-                    treePack = new PackWriter();
+                    treePack = new PackWriter(buffers);
                 } else {
-                    dataPack = new PackWriter();
+                    dataPack = new PackWriter(buffers);
                 }
             }
         }
@@ -339,11 +364,11 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         synchronized (this) {
             if (!dataPack.isEmpty()) {
                 last.add(dataPack.finish(repo.codec()));
-                dataPack = new PackWriter();
+                dataPack = new PackWriter(buffers);
             }
             if (!treePack.isEmpty()) {
                 last.add(treePack.finish(repo.codec()));
-                treePack = new PackWriter();
+                treePack = new PackWriter(buffers);
             }
         }
         last.forEach(this::upload);

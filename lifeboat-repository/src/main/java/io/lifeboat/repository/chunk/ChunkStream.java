@@ -1,5 +1,6 @@
 package io.lifeboat.repository.chunk;
 
+import io.lifeboat.repository.buffer.ArrayPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -8,6 +9,10 @@ import java.util.Arrays;
  * The chunks of one input stream, in order. Memory stays bounded: the buffer starts small (so
  * that small files cost little) and grows to at most twice the maximum chunk size. Not thread
  * safe. Closing closes the underlying stream.
+ *
+ * <p>With an {@link ArrayPool}, the buffer comes from the pool and goes back to it on close, and
+ * {@link #nextPooled()} hands out chunks in pooled arrays: a backup then allocates no array per
+ * chunk or per file.
  */
 public final class ChunkStream implements AutoCloseable {
     private static final int INITIAL_BUFFER = 64 * 1024;
@@ -16,19 +21,24 @@ public final class ChunkStream implements AutoCloseable {
     private final InputStream in;
     private final int max;
     private final int capacity;
+    private final ArrayPool pool;
     private byte[] buf;
     private int start;
     private int end;
     private boolean eof;
     private long position;
 
-    ChunkStream(Chunker chunker, InputStream in) {
+    ChunkStream(Chunker chunker, InputStream in, ArrayPool pool) {
         this.chunker = chunker;
         this.in = in;
+        this.pool = pool;
         this.max = chunker.profile().max();
         this.capacity = (int) Math.min(2L * max, Integer.MAX_VALUE - 16);
-        this.buf = new byte[Math.min(INITIAL_BUFFER, capacity)];
+        this.buf = allocate(Math.min(INITIAL_BUFFER, capacity));
     }
+
+    /** A chunk in the first {@code length} bytes of an array from the pool, which the caller gives back. */
+    public record PooledChunk(byte[] array, int length) {}
 
     /** The next chunk, a fresh array of exactly its length, or {@code null} at the end. */
     public byte[] next() throws IOException {
@@ -43,6 +53,24 @@ public final class ChunkStream implements AutoCloseable {
         return chunk;
     }
 
+    /**
+     * The next chunk, copied into an array from the pool (the caller gives it back when done with
+     * it), or {@code null} at the end. Without a pool the array is a fresh one of exactly the
+     * chunk's length.
+     */
+    public PooledChunk nextPooled() throws IOException {
+        fill();
+        if (start == end) {
+            return null;
+        }
+        int n = chunker.cut(buf, start, end - start);
+        byte[] chunk = allocate(n);
+        System.arraycopy(buf, start, chunk, 0, n);
+        start += n;
+        position += n;
+        return new PooledChunk(chunk, n);
+    }
+
     /** The stream offset at which the next chunk starts (the bytes returned so far). */
     public long position() {
         return position;
@@ -50,7 +78,14 @@ public final class ChunkStream implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        try {
+            in.close();
+        } finally {
+            if (pool != null && buf != null) {
+                pool.give(buf);
+            }
+            buf = null;
+        }
     }
 
     /** Reads until a whole maximum-size chunk is buffered or the stream ends. */
@@ -71,10 +106,17 @@ public final class ChunkStream implements AutoCloseable {
     /** Grows the buffer while below capacity, then slides the unread bytes to the front. */
     private void makeRoom() {
         int unread = end - start;
-        byte[] target = buf.length < capacity ? new byte[(int) Math.min(2L * buf.length, capacity)] : buf;
+        byte[] target = buf.length < capacity ? allocate((int) Math.min(2L * buf.length, capacity)) : buf;
         System.arraycopy(buf, start, target, 0, unread);
+        if (target != buf && pool != null) {
+            pool.give(buf);
+        }
         buf = target;
         start = 0;
         end = unread;
+    }
+
+    private byte[] allocate(int length) {
+        return pool == null ? new byte[length] : pool.take(length);
     }
 }

@@ -1,6 +1,7 @@
 package io.lifeboat.repository.chunk;
 
 import io.lifeboat.core.source.ChunkingProfile;
+import io.lifeboat.repository.buffer.ArrayPool;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,12 @@ public final class Chunker {
      * chunk size. The returned stream owns {@code in} and closes it.
      */
     public ChunkStream open(InputStream in) {
-        return new ChunkStream(this, Objects.requireNonNull(in, "in"));
+        return new ChunkStream(this, Objects.requireNonNull(in, "in"), null);
+    }
+
+    /** As {@link #open(InputStream)}, with the buffer and the chunks' arrays taken from {@code pool}. */
+    public ChunkStream open(InputStream in, ArrayPool pool) {
+        return new ChunkStream(this, Objects.requireNonNull(in, "in"), Objects.requireNonNull(pool, "pool"));
     }
 
     /**

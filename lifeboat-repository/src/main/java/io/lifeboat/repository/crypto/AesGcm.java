@@ -3,6 +3,7 @@ package io.lifeboat.repository.crypto;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -87,6 +88,16 @@ final class AesGcm {
     /** Seals {@code src[off, off+len)} into a new array of exactly {@code len + OVERHEAD} bytes. */
     byte[] seal(byte[] aad, byte[] src, int off, int len) {
         byte[] out = new byte[len + OVERHEAD];
+        sealInto(aad, src, off, len, out);
+        return out;
+    }
+
+    /**
+     * Seals {@code src[off, off+len)} into the first {@code len + OVERHEAD} bytes of {@code out}
+     * (which must not overlap the source); returns that length.
+     */
+    int sealInto(byte[] aad, byte[] src, int off, int len, byte[] out) {
+        Objects.checkFromIndexSize(0, len + OVERHEAD, out.length);
         byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, out, 0, NONCE_LENGTH);
@@ -101,7 +112,7 @@ final class AesGcm {
                 consumed += SLICE;
             }
             cipher.doFinal(src, off + consumed, len - consumed, out, o);
-            return out;
+            return len + OVERHEAD;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }

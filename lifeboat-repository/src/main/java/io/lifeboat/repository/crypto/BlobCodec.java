@@ -3,6 +3,7 @@ package io.lifeboat.repository.crypto;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
+import io.lifeboat.repository.buffer.ArrayPool;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -136,6 +137,33 @@ public final class BlobCodec {
         return compression.withBody(plain, off, len, zstdLevel, (body, n) -> aead.seal(aad, body, 0, n));
     }
 
+    /** A stored blob in the first {@code length} bytes of an array from a pool, which its user gives back. */
+    public record Encoded(byte[] array, int length) {}
+
+    /**
+     * As {@link #encode(BlobId, byte[], int, int, int)}, into an array taken from {@code pool}
+     * rather than a new one: for the backup's write path, which gives the array back once the blob
+     * is in its pack.
+     */
+    public Encoded encode(BlobId id, byte[] plain, int off, int len, int zstdLevel, ArrayPool pool) {
+        Objects.checkFromIndexSize(off, len, plain.length);
+        Compression.checkLevel(zstdLevel);
+        byte[] aad = id.bytes();
+        return compression.withBody(plain, off, len, zstdLevel, (body, n) -> sealPooled(aad, body, n, pool));
+    }
+
+    /** As {@link #encodeUncompressed}, into an array taken from {@code pool}. */
+    public Encoded encodeUncompressed(BlobId id, byte[] plain, int off, int len, ArrayPool pool) {
+        Objects.checkFromIndexSize(off, len, plain.length);
+        byte[] aad = id.bytes();
+        return compression.withRawBody(plain, off, len, (body, n) -> sealPooled(aad, body, n, pool));
+    }
+
+    private Encoded sealPooled(byte[] aad, byte[] body, int n, ArrayPool pool) {
+        byte[] out = pool.take(n + AesGcm.OVERHEAD);
+        return new Encoded(out, aead.sealInto(aad, body, 0, n, out));
+    }
+
     /**
      * As {@link #encode(BlobId, byte[], int, int)}, storing the payload uncompressed (for a writer
      * that found compression not worth its time on this data). Decodes like any other blob.
@@ -177,18 +205,24 @@ public final class BlobCodec {
      * @throws LifeboatException {@link ErrorCode#DAMAGED_DATA} naming the blob otherwise
      */
     public void verify(BlobId id, byte[] stored, byte[] plain, int off, int len) {
+        verify(id, stored, stored.length, plain, off, len);
+    }
+
+    /** As {@link #verify(BlobId, byte[], byte[], int, int)}, for a blob stored in {@code stored[0, storedLength)}. */
+    public void verify(BlobId id, byte[] stored, int storedLength, byte[] plain, int off, int len) {
         Objects.checkFromIndexSize(off, len, plain.length);
+        Objects.checkFromIndexSize(0, storedLength, stored.length);
         Supplier<String> name = () -> "blob " + id.shortHex();
         boolean restores;
-        if (stored.length - AesGcm.OVERHEAD > DirectBuffers.MAX) {
-            byte[] back = compression.payload(authenticate(id.bytes(), stored, 0, stored.length, name), name);
+        if (storedLength - AesGcm.OVERHEAD > DirectBuffers.MAX) {
+            byte[] back = compression.payload(authenticate(id.bytes(), stored, 0, storedLength, name), name);
             restores = Arrays.equals(back, 0, back.length, plain, off, off + len);
         } else {
             // Decrypted and decompressed into pooled direct buffers and compared there: no array
             // per blob to allocate, zero and copy into (twice the blob's size, for every blob written).
             ByteBuffer body;
             try {
-                body = aead.openDirect(id.bytes(), stored, 0, stored.length);
+                body = aead.openDirect(id.bytes(), stored, 0, storedLength);
             } catch (AEADBadTagException e) {
                 throw new LifeboatException(ErrorCode.DAMAGED_DATA,
                         name.get() + ": authentication failed (memory or cipher fault)", DAMAGE_HINT, e);

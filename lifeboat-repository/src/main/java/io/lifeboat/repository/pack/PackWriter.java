@@ -2,6 +2,7 @@ package io.lifeboat.repository.pack;
 
 import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.id.PackId;
+import io.lifeboat.repository.buffer.ArrayPool;
 import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.crypto.Sha256;
 import java.nio.ByteBuffer;
@@ -18,13 +19,29 @@ import java.util.List;
 public final class PackWriter {
     private final List<byte[]> blobs = new ArrayList<>();
     private final List<PackEntry> entries = new ArrayList<>();
+    /** Where the blobs' arrays go once copied into the pack; null: they are not reused. */
+    private final ArrayPool pool;
     private int size;
+
+    public PackWriter() {
+        this(null);
+    }
+
+    /** A writer that gives the arrays of the blobs it was handed back to {@code pool} when it finishes. */
+    public PackWriter(ArrayPool pool) {
+        this.pool = pool;
+    }
 
     /** Appends an encoded blob. */
     public void add(BlobType type, BlobId id, byte[] stored, int rawLength) {
-        entries.add(new PackEntry(type, id, size, stored.length, rawLength));
+        add(type, id, stored, stored.length, rawLength);
+    }
+
+    /** Appends an encoded blob held in {@code stored[0, storedLength)}; the writer owns the array from now on. */
+    public void add(BlobType type, BlobId id, byte[] stored, int storedLength, int rawLength) {
+        entries.add(new PackEntry(type, id, size, storedLength, rawLength));
         blobs.add(stored);
-        size += stored.length;
+        size += storedLength;
     }
 
     public int size() {
@@ -47,10 +64,15 @@ public final class PackWriter {
         int pos = 0;
         // Each blob is hashed right after its copy, while it is in the cache: hashing the whole
         // 16 MiB afterwards read it from memory a second time.
-        for (byte[] b : blobs) {
-            System.arraycopy(b, 0, pack, pos, b.length);
-            Sha256.update(sha, pack, pos, b.length);
-            pos += b.length;
+        for (int i = 0; i < blobs.size(); i++) {
+            byte[] b = blobs.get(i);
+            int n = entries.get(i).length();
+            System.arraycopy(b, 0, pack, pos, n);
+            Sha256.update(sha, pack, pos, n);
+            pos += n;
+            if (pool != null) {
+                pool.give(b);
+            }
         }
         blobs.clear();
         System.arraycopy(header, 0, pack, pos, header.length);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.core.source.ChunkingProfile;
+import io.lifeboat.repository.buffer.ArrayPool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -117,6 +118,28 @@ class ChunkerTest {
         };
         List<Integer> streamed = streamChunks(chunker, trickle).stream().map(c -> c.length).toList();
         assertThat(streamed).isEqualTo(cuts(chunker, data));
+    }
+
+    @Test
+    void pooledChunksCutAndCopyLikeFreshOnesAndTheBufferGoesBackOnClose() throws IOException {
+        byte[] data = Xorshift.bytes(78, 12 * MIB + 5);
+        Chunker chunker = new Chunker(SEED, ChunkingProfile.DUMPS);
+        ArrayPool pool = new ArrayPool(64L * MIB);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        List<Integer> lengths = new ArrayList<>();
+        try (ChunkStream s = chunker.open(new ByteArrayInputStream(data), pool)) {
+            for (ChunkStream.PooledChunk c = s.nextPooled(); c != null; c = s.nextPooled()) {
+                assertThat(c.array().length).isGreaterThanOrEqualTo(c.length());
+                joined.write(c.array(), 0, c.length());
+                lengths.add(c.length());
+                pool.give(c.array()); // and reused by the next chunk of its size class
+            }
+            assertThat(s.position()).isEqualTo(data.length);
+        }
+        assertThat(lengths).isEqualTo(cuts(chunker, data));
+        assertThat(joined.toByteArray()).isEqualTo(data);
+        // The read buffer (grown to twice the maximum chunk) is back in the pool.
+        assertThat(pool.kept()).isGreaterThanOrEqualTo(2L * ChunkingProfile.DUMPS.max());
     }
 
     @Test

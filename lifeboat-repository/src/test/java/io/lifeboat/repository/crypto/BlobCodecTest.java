@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
+import io.lifeboat.repository.buffer.ArrayPool;
 import io.lifeboat.repository.chunk.Xorshift;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -167,6 +168,37 @@ class BlobCodecTest {
             changed[changed.length - 1] ^= 1;
             assertDamaged(() -> codec.verify(id, stored, changed, 0, changed.length), "does not restore the content");
             assertDamaged(() -> codec.verify(id, stored, plain, 0, plain.length - 1), "does not restore the content");
+        }
+    }
+
+    /**
+     * Blobs encoded into a pooled array that holds a previous, longer blob: only the first
+     * {@code length} bytes count, they decode and verify like a fresh encoding, and a changed byte
+     * inside them (not in the stale tail) is damage.
+     */
+    @Test
+    void pooledEncodingsUseOnlyTheirLengthOfAReusedArray() {
+        ArrayPool pool = new ArrayPool(64L << 20);
+        List<byte[]> stale = new ArrayList<>();
+        for (int size = 64 * 1024; size <= 1 << 20; size *= 2) {
+            byte[] a = pool.take(size);
+            Arrays.fill(a, (byte) 0x5a);
+            stale.add(a);
+        }
+        stale.forEach(pool::give);
+        for (byte[] plain : List.of(text(600_000), Xorshift.bytes(10, 600_000))) {
+            BlobId id = codec.idOf(plain);
+            BlobCodec.Encoded e = codec.encode(id, plain, 0, plain.length, 3, pool);
+            assertThat(stale).contains(e.array());
+            assertThat(e.length()).isLessThan(e.array().length);
+            assertThat(e.array()[e.length()]).isEqualTo((byte) 0x5a);
+            assertThat(codec.decode(id, e.array(), 0, e.length())).isEqualTo(plain);
+            codec.verify(id, e.array(), e.length(), plain, 0, plain.length);
+            byte[] flipped = e.array().clone();
+            flipped[e.length() - 1] ^= 1;
+            assertDamaged(() -> codec.verify(id, flipped, e.length(), plain, 0, plain.length), "authentication failed");
+            assertDamaged(() -> codec.verify(id, e.array(), e.length() - 1, plain, 0, plain.length), "authentication failed");
+            pool.give(e.array());
         }
     }
 
