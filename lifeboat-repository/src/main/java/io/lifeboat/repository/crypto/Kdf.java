@@ -8,14 +8,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
-/** Passphrase to wrapping key: Argon2id (version 1.3) with the parameters of a key file. */
+/** Passphrase to wrapping key: Argon2id (version 1.3, {@link Argon2id}) with the parameters of a key file. */
 public final class Kdf {
     public static final int KEY_LENGTH = 32;
     /** Heap kept free beside Argon2's memory, for the rest of the process. */
     private static final long HEADROOM = 32L * 1024 * 1024;
+    private static final byte[] NONE = new byte[0];
 
     private Kdf() {}
 
@@ -29,21 +28,11 @@ public final class Kdf {
     public static byte[] derive(char[] password, byte[] salt, KdfParams params) {
         checkHeap(params);
         byte[] utf8 = utf8(password);
-        Argon2Parameters.Builder builder = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(params.memoryKiB())
-                .withIterations(params.iterations())
-                .withParallelism(params.parallelism())
-                .withSalt(salt);
         try {
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(builder.build());
-            byte[] key = new byte[KEY_LENGTH];
-            generator.generateBytes(utf8, key);
-            return key;
+            return Argon2id.hash(utf8, salt, NONE, NONE, params.memoryKiB(), params.iterations(), params.parallelism(),
+                    KEY_LENGTH, Runtime.getRuntime().availableProcessors());
         } finally {
             Arrays.fill(utf8, (byte) 0);
-            builder.clear();
         }
     }
 
