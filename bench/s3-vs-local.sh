@@ -27,7 +27,13 @@ export LIFEBOAT_NO_BUILD=1
   -Dmdep.outputFile="$work/cp.txt" >"$work/build.log" 2>&1) || { cat "$work/build.log"; exit 1; }
 cp="$here/lifeboat-testkit/target/classes:$(cat "$work/cp.txt")"
 mkfifo "$work/s3.stdin"
-"$JAVA_HOME/bin/java" -cp "$cp" io.lifeboat.testkit.s3.S3Server "$work/s3" bench "$work/s3.env" <"$work/s3.stdin" >"$work/s3.log" 2>&1 &
+# The server gets the heap settings the launcher gives Lifeboat (huge pages where the kernel hands
+# them out on request): it stands in for an object store on other machines, whose page faults
+# would not be charged to this one's two cores.
+server_opts=()
+read -r thp < /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || thp=
+case "$thp" in *"[madvise]"*) server_opts=(-XX:+UseTransparentHugePages) ;; esac
+"$JAVA_HOME/bin/java" "${server_opts[@]}" -cp "$cp" io.lifeboat.testkit.s3.S3Server "$work/s3" bench "$work/s3.env" <"$work/s3.stdin" >"$work/s3.log" 2>&1 &
 server=$!
 exec 3>"$work/s3.stdin"   # holding the pipe open keeps the server running
 trap 'exec 3>&-; wait "$server" 2>/dev/null || true; rm -f "$work/s3.stdin"' EXIT

@@ -19,6 +19,7 @@ import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.crypto.BlobCodec.Encoded;
 import io.lifeboat.repository.index.IndexFile;
 import io.lifeboat.repository.pack.BlobType;
+import io.lifeboat.repository.pack.PackBuffers;
 import io.lifeboat.repository.pack.PackEntry;
 import io.lifeboat.repository.pack.PackWriter;
 import io.lifeboat.repository.pack.PackWriter.FinishedPack;
@@ -85,6 +86,8 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private final int chunkPermits;
     private final CompressionPace pace;
     private final ArrayPool buffers = new ArrayPool(Math.min(POOL_BUDGET, Runtime.getRuntime().maxMemory() / 8));
+    /** Arrays the packs are assembled and uploaded from; set up with the uploaders. */
+    private final PackBuffers packBuffers;
     /** Packs finished but not yet stored: the uploads running plus one waiting per uploader. */
     private final Semaphore packsQueued;
     private final List<Future<?>> uploads = new ArrayList<>();
@@ -110,6 +113,11 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         this.encoders = Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("encode-", 0).factory());
         int uploaders = Math.max(1, repo.storage().preferredConcurrentWrites());
         this.packsQueued = new Semaphore(2 * uploaders);
+        // Room for a pack's last blob beyond the pack size; as many arrays as packs can be queued,
+        // at most a quarter of the heap.
+        int packCapacity = packSize + packSize / 4;
+        long heapShare = Runtime.getRuntime().maxMemory() / 4 / Math.max(1, packCapacity);
+        this.packBuffers = new PackBuffers(packCapacity, (int) Math.max(1, Math.min(2L * uploaders + 2, heapShare)));
         this.uploader = Executors.newFixedThreadPool(uploaders, Thread.ofPlatform().daemon().name("upload-", 0).factory());
     }
 
@@ -299,7 +307,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         }
         if (full != null) {
             // Outside the lock: hashing 16 MiB for the pack id must not stall the other encoders.
-            upload(full.finish(repo.codec()));
+            upload(full.finish(repo.codec(), packBuffers));
         }
     }
 
@@ -309,11 +317,13 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         try {
             f = uploader.submit(() -> {
                 try {
-                    repo.storage().putContentAddressed(Handle.of(ObjectKind.DATA, pack.id().hex()), pack.bytes());
+                    repo.storage().putContentAddressed(Handle.of(ObjectKind.DATA, pack.id().hex()), pack.bytes(), pack.length());
                     synchronized (unindexed) {
                         unindexed.put(pack.id(), pack.entries());
                     }
                 } finally {
+                    // The storage reads the bytes only during the call, also when it failed.
+                    packBuffers.give(pack.bytes());
                     packsQueued.release();
                 }
                 return null;
@@ -363,11 +373,11 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         List<FinishedPack> last = new ArrayList<>();
         synchronized (this) {
             if (!dataPack.isEmpty()) {
-                last.add(dataPack.finish(repo.codec()));
+                last.add(dataPack.finish(repo.codec(), packBuffers));
                 dataPack = new PackWriter(buffers);
             }
             if (!treePack.isEmpty()) {
-                last.add(treePack.finish(repo.codec()));
+                last.add(treePack.finish(repo.codec(), packBuffers));
                 treePack = new PackWriter(buffers);
             }
         }

@@ -96,6 +96,14 @@ public final class RetryingStorage implements Storage {
     }
 
     @Override
+    public void putContentAddressed(Handle handle, byte[] content, int length) {
+        run(retried -> {
+            delegate.putContentAddressed(handle, content, length);
+            return null;
+        });
+    }
+
+    @Override
     public boolean create(Handle handle, byte[] content) {
         return run(retried -> {
             if (delegate.create(handle, content)) {

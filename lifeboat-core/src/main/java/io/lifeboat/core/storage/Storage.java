@@ -47,6 +47,18 @@ public interface Storage extends AutoCloseable {
         put(handle, content);
     }
 
+    /**
+     * As {@link #putContentAddressed(Handle, byte[])} for the object {@code content[0, length)}:
+     * for writers that assemble objects in reused buffers larger than the object. The storage
+     * reads the bytes only during the call (the caller reuses the array afterwards). The default
+     * copies them to an array of their own, always, since an adapter may keep the array it was
+     * given; adapters that write the bytes out within the call override it, and wrappers pass it on.
+     */
+    default void putContentAddressed(Handle handle, byte[] content, int length) {
+        java.util.Objects.checkFromIndexSize(0, length, content.length);
+        putContentAddressed(handle, java.util.Arrays.copyOf(content, length));
+    }
+
     /** Creates the object only when it does not exist; returns whether it was created. */
     boolean create(Handle handle, byte[] content);
 

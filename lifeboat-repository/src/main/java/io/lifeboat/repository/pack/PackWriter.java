@@ -58,8 +58,17 @@ public final class PackWriter {
 
     /** Seals the header and returns the pack bytes with their id. The writer must not be reused. */
     public FinishedPack finish(BlobCodec codec) {
+        return finish(codec, null);
+    }
+
+    /**
+     * As {@link #finish(BlobCodec)}, assembling the pack in the first {@link FinishedPack#length()}
+     * bytes of an array from {@code buffers} (a new array of exactly the pack's size when null).
+     */
+    public FinishedPack finish(BlobCodec codec, PackBuffers buffers) {
         byte[] header = PackHeader.seal(codec, entries);
-        byte[] pack = new byte[size + header.length + PackHeader.TRAILER];
+        int length = size + header.length + PackHeader.TRAILER;
+        byte[] pack = buffers == null ? new byte[length] : buffers.take(length);
         MessageDigest sha = Sha256.digest();
         int pos = 0;
         // Each blob is hashed right after its copy, while it is in the cache: hashing the whole
@@ -77,10 +86,14 @@ public final class PackWriter {
         blobs.clear();
         System.arraycopy(header, 0, pack, pos, header.length);
         ByteBuffer.wrap(pack, pos + header.length, PackHeader.TRAILER).order(ByteOrder.LITTLE_ENDIAN).putInt(header.length);
-        Sha256.update(sha, pack, pos, pack.length - pos);
-        return new FinishedPack(PackId.of(sha.digest()), pack, List.copyOf(entries));
+        Sha256.update(sha, pack, pos, length - pos);
+        return new FinishedPack(PackId.of(sha.digest()), pack, length, List.copyOf(entries));
     }
 
-    /** A complete pack ready for upload. */
-    public record FinishedPack(PackId id, byte[] bytes, List<PackEntry> entries) {}
+    /** A complete pack ready for upload: the first {@code length} bytes of {@code bytes}. */
+    public record FinishedPack(PackId id, byte[] bytes, int length, List<PackEntry> entries) {
+        public FinishedPack {
+            java.util.Objects.checkFromIndexSize(0, length, bytes.length);
+        }
+    }
 }

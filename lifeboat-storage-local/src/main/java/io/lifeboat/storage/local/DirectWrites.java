@@ -44,11 +44,11 @@ final class DirectWrites {
     }
 
     /**
-     * Writes {@code content}: its aligned prefix through {@code direct}, the rest through
+     * Writes {@code content[0, length)}: its aligned prefix through {@code direct}, the rest through
      * {@code buffered} (both open on the same file). The caller syncs.
      */
-    static void write(FileChannel direct, FileChannel buffered, byte[] content) throws IOException {
-        int aligned = content.length & -ALIGN;
+    static void write(FileChannel direct, FileChannel buffered, byte[] content, int length) throws IOException {
+        int aligned = length & -ALIGN;
         ByteBuffer buffer = BUFFERS.get();
         for (int done = 0; done < aligned; ) {
             int n = Math.min(BUFFER, aligned - done);
@@ -59,7 +59,7 @@ final class DirectWrites {
             }
             done += n;
         }
-        ByteBuffer tail = ByteBuffer.wrap(content, aligned, content.length - aligned);
+        ByteBuffer tail = ByteBuffer.wrap(content, aligned, length - aligned);
         while (tail.hasRemaining()) {
             buffered.write(tail, tail.position()); // the array's index is the file's offset
         }

@@ -116,9 +116,20 @@ public final class LocalStorage implements Storage {
 
     @Override
     public void put(Handle handle, byte[] content) {
+        putPrefix(handle, content, content.length);
+    }
+
+    /** Content addresses are not checked here: {@code check --read-data} hashes every pack. */
+    @Override
+    public void putContentAddressed(Handle handle, byte[] content, int length) {
+        Objects.checkFromIndexSize(0, length, content.length);
+        putPrefix(handle, content, length);
+    }
+
+    private void putPrefix(Handle handle, byte[] content, int length) {
         Path target = path(handle);
         try {
-            Path temporary = writeTemporary(target.getParent(), content);
+            Path temporary = writeTemporary(target.getParent(), content, length);
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
@@ -138,7 +149,7 @@ public final class LocalStorage implements Storage {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
-            Path temporary = writeTemporary(target.getParent(), content);
+            Path temporary = writeTemporary(target.getParent(), content, content.length);
             boolean created;
             try {
                 created = createMethod == CreateMethod.HARD_LINK
@@ -306,8 +317,8 @@ public final class LocalStorage implements Storage {
         }
     }
 
-    /** Writes and syncs a new temporary in {@code folder}, creating the folder when needed. */
-    private Path writeTemporary(Path folder, byte[] content) throws IOException {
+    /** Writes {@code content[0, length)} to a new temporary in {@code folder} and syncs it, creating the folder when needed. */
+    private Path writeTemporary(Path folder, byte[] content, int length) throws IOException {
         createFolder(folder);
         for (int attempt = 1; ; attempt++) {
             Path temporary = folder.resolve(TEMPORARY_PREFIX
@@ -323,7 +334,7 @@ public final class LocalStorage implements Storage {
                 throw e;
             }
             try (channel) {
-                write(temporary, channel, content);
+                write(temporary, channel, content, length);
                 if (config.fsync()) {
                     channel.force(true);
                 }
@@ -344,18 +355,18 @@ public final class LocalStorage implements Storage {
      * Writes the content of a new temporary: a large object that will be synced goes around the
      * page cache ({@link DirectWrites}) where the file system allows it.
      */
-    private void write(Path temporary, FileChannel channel, byte[] content) throws IOException {
-        if (directWrites && config.fsync() && content.length >= DirectWrites.FROM) {
+    private void write(Path temporary, FileChannel channel, byte[] content, int length) throws IOException {
+        if (directWrites && config.fsync() && length >= DirectWrites.FROM) {
             FileChannel direct = DirectWrites.open(temporary);
             if (direct != null) {
                 try (direct) {
-                    DirectWrites.write(direct, channel, content);
+                    DirectWrites.write(direct, channel, content, length);
                 }
                 return;
             }
             directWrites = false;
         }
-        FileChannels.write(channel, content, 0, content.length);
+        FileChannels.write(channel, content, 0, length);
     }
 
     /** Commits by hard link; falls back to {@link CreateMethod#LOCKED_RENAME} where links are refused. */

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -119,7 +120,7 @@ public final class S3Storage implements Storage {
 
     @Override
     public void put(Handle handle, byte[] content) {
-        put(handle, content, null);
+        put(handle, content, content.length, null);
     }
 
     /**
@@ -129,17 +130,25 @@ public final class S3Storage implements Storage {
      */
     @Override
     public void putContentAddressed(Handle handle, byte[] content) {
-        put(handle, content, handle.name());
+        put(handle, content, content.length, handle.name());
     }
 
-    private void put(Handle handle, byte[] content, String sha256) {
+    @Override
+    public void putContentAddressed(Handle handle, byte[] content, int length) {
+        Objects.checkFromIndexSize(0, length, content.length);
+        put(handle, content, length, handle.name());
+    }
+
+    /** Writes {@code content[0, length)}. */
+    private void put(Handle handle, byte[] content, int length, String sha256) {
         String key = key(handle);
-        if (content.length > config.multipartThreshold()) {
-            multipart.upload(key, content, isDataPack(handle), "write " + handle.path());
+        if (length > config.multipartThreshold()) {
+            byte[] whole = length == content.length ? content : Arrays.copyOf(content, length);
+            multipart.upload(key, whole, isDataPack(handle), "write " + handle.path());
             return;
         }
         try {
-            client.putObject(putRequest(key, content, handle, null, sha256), body(content));
+            client.putObject(putRequest(key, content, length, handle, null, sha256), body(content, length));
         } catch (SdkException e) {
             throw S3Failure.ofUpload(e, "write " + handle.path(), config, counter.signedRequestAccepted());
         }
@@ -147,7 +156,12 @@ public final class S3Storage implements Storage {
 
     /** The request body on {@code content} itself: {@code RequestBody.fromBytes} would copy it. */
     static RequestBody body(byte[] content) {
-        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content), content.length,
+        return body(content, content.length);
+    }
+
+    /** The request body on {@code content[0, length)}, without a copy. */
+    static RequestBody body(byte[] content, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, 0, length), length,
                 "application/octet-stream");
     }
 
@@ -327,13 +341,18 @@ public final class S3Storage implements Storage {
      * that hash, otherwise the SDK signs it (plain HTTP) or Content-MD5 guards it (HTTPS).
      */
     PutObjectRequest putRequest(String key, byte[] content, Handle handle, String ifNoneMatch, String sha256) {
+        return putRequest(key, content, content.length, handle, ifNoneMatch, sha256);
+    }
+
+    /** As {@link #putRequest(String, byte[], Handle, String, String)} for {@code content[0, length)}. */
+    PutObjectRequest putRequest(String key, byte[] content, int length, Handle handle, String ifNoneMatch, String sha256) {
         PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(config.bucket()).key(key)
-                .contentLength((long) content.length)
+                .contentLength((long) length)
                 .contentType("application/octet-stream");
         if (sha256 != null) {
             b.overrideConfiguration(o -> o.putHeader(ContentSha256Signer.CONTENT_SHA256, sha256));
         } else if (!config.payloadSigned()) {
-            b.contentMD5(md5(content, 0, content.length));
+            b.contentMD5(md5(content, 0, length));
         }
         if (ifNoneMatch != null) {
             b.ifNoneMatch(ifNoneMatch);

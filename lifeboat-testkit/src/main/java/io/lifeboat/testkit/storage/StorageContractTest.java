@@ -120,6 +120,25 @@ public abstract class StorageContractTest {
         }
     }
 
+    /**
+     * An object written from the start of a larger, reused buffer is exactly that prefix: sizes
+     * below and above the local adapter's direct-write threshold, and one that is not a multiple
+     * of any block size.
+     */
+    @Test
+    void contentAddressedPutOfABufferPrefixStoresOnlyThePrefix() {
+        for (int size : new int[] {0, 5, 300_000, 3 * 1024 * 1024 + 17}) {
+            byte[] buffer = content(size + 4096 + size / 3, size + 7);
+            byte[] content = java.util.Arrays.copyOf(buffer, size);
+            Handle handle = contentAddressed(ObjectKind.DATA, content);
+            storage.putContentAddressed(handle, buffer, size);
+            assertThat(storage.get(handle)).as("prefix of %d bytes", size).isEqualTo(content);
+            assertThat(storage.stat(handle)).map(ObjectInfo::size).contains((long) size);
+        }
+        assertThatThrownBy(() -> storage.putContentAddressed(Handle.of(ObjectKind.DATA, "0".repeat(64)), new byte[3], 4))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     @Test
     void putReplacesExistingObjectWhole() {
         Handle handle = Handle.of(ObjectKind.INDEX, "replaced");
