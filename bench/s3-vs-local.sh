@@ -26,6 +26,7 @@ export LIFEBOAT_NO_BUILD=1
 (cd "$here" && ./mvnw -q -B -DskipTests -pl lifeboat-testkit -am package dependency:build-classpath \
   -Dmdep.outputFile="$work/cp.txt" >"$work/build.log" 2>&1) || { cat "$work/build.log"; exit 1; }
 cp="$here/lifeboat-testkit/target/classes:$(cat "$work/cp.txt")"
+rm -f "$work/s3.stdin"   # left behind by a run that was killed
 mkfifo "$work/s3.stdin"
 # The server gets the heap settings the launcher gives Lifeboat (huge pages where the kernel hands
 # them out on request): it stands in for an object store on other machines, whose page faults
