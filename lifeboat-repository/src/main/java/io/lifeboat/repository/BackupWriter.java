@@ -69,7 +69,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     static final int READ_AHEAD = 8 * 1024 * 1024;
     /**
      * Bytes of buffers kept for reuse (the chunker's, the chunks', the encoded blobs' until their
-     * pack is assembled), at most an eighth of the heap.
+     * pack is assembled), at most a sixteenth of the heap.
      */
     static final long POOL_BUDGET = 96L * 1024 * 1024;
 
@@ -85,7 +85,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     private final Semaphore chunksInFlight;
     private final int chunkPermits;
     private final CompressionPace pace;
-    private final ArrayPool buffers = new ArrayPool(Math.min(POOL_BUDGET, Runtime.getRuntime().maxMemory() / 8));
+    private final ArrayPool buffers = new ArrayPool(Math.min(POOL_BUDGET, Runtime.getRuntime().maxMemory() / 16));
     /** Arrays the packs are assembled and uploaded from; set up with the uploaders. */
     private final PackBuffers packBuffers;
     /** Packs finished but not yet stored: the uploads running plus one waiting per uploader. */
@@ -112,12 +112,17 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         this.pace = new CompressionPace(chunking.zstdLevel(), chunkPermits);
         this.encoders = Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("encode-", 0).factory());
         int uploaders = Math.max(1, repo.storage().preferredConcurrentWrites());
-        this.packsQueued = new Semaphore(2 * uploaders);
-        // Room for a pack's last blob beyond the pack size; as many arrays as packs can be queued,
-        // at most a quarter of the heap.
-        int packCapacity = packSize + packSize / 4;
-        long heapShare = Runtime.getRuntime().maxMemory() / 4 / Math.max(1, packCapacity);
-        this.packBuffers = new PackBuffers(packCapacity, (int) Math.max(1, Math.min(2L * uploaders + 2, heapShare)));
+        // Two per uploader, fewer where the heap is small: a queued pack holds 16 MiB or more, and
+        // with 160 MiB of heap four of them left no room for the next (a 10 GiB file then needed
+        // 192 MiB instead of the 160 MiB it had needed before packs were pooled).
+        int packCapacity = packSize + packSize / 16;
+        long affordable = Runtime.getRuntime().maxMemory() / 6 / Math.max(1, packCapacity);
+        int queued = (int) Math.max(1, Math.min(2L * uploaders, affordable));
+        this.packsQueued = new Semaphore(queued);
+        // Room for a pack's last blob beyond the pack size (a larger pack gets an array of its own
+        // size). It keeps as many arrays as can be in use at once (queued or uploading, and one
+        // being finished), which the backup holds at its peak anyway.
+        this.packBuffers = new PackBuffers(packCapacity, queued + 1);
         this.uploader = Executors.newFixedThreadPool(uploaders, Thread.ofPlatform().daemon().name("upload-", 0).factory());
     }
 

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * that small files cost little) and grows to at most twice the maximum chunk size. Not thread
  * safe. Closing closes the underlying stream.
  *
- * <p>With an {@link ArrayPool}, the buffer comes from the pool and goes back to it on close, and
+ * <p>With an {@link ArrayPool}, the buffer comes from the pool (and grows through it) and goes
+ * back to it on close, and
  * {@link #nextPooled()} hands out chunks in pooled arrays: a backup then allocates no array per
  * chunk or per file.
  */

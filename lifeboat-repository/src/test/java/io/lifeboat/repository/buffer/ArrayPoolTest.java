@@ -8,26 +8,39 @@ import org.junit.jupiter.api.Test;
 class ArrayPoolTest {
 
     @Test
-    void sizesArePowersOfTwoFromTheMinimumUp() {
+    void sizesStepByAQuarterOfThePowerOfTwoBelowThemFromTheMinimumUp() {
         ArrayPool pool = new ArrayPool(0);
         assertThat(pool.take(0)).hasSize(ArrayPool.MIN_SIZE);
         assertThat(pool.take(ArrayPool.MIN_SIZE)).hasSize(ArrayPool.MIN_SIZE);
-        assertThat(pool.take(ArrayPool.MIN_SIZE + 1)).hasSize(2 * ArrayPool.MIN_SIZE);
+        assertThat(pool.take(ArrayPool.MIN_SIZE + 1)).hasSize(ArrayPool.MIN_SIZE * 5 / 4);
         assertThat(pool.take(1_000_000)).hasSize(1 << 20);
         assertThat(pool.take(1 << 20)).hasSize(1 << 20);
+        // A sealed 1 MiB chunk gets 1.25 MiB, not 2.
+        assertThat(pool.take((1 << 20) + 29)).hasSize((1 << 20) + (1 << 18));
+        assertThat(pool.take(3 << 20)).hasSize(3 << 20);
+        assertThat(pool.take((7 << 20) + 1)).hasSize(8 << 20);
+        for (int n = ArrayPool.MIN_SIZE; n < 40 << 20; n = n * 9 / 8 + 1) {
+            int size = ArrayPool.sizeFor(n);
+            assertThat(size).as("size for %d", n).isGreaterThanOrEqualTo(n).isLessThanOrEqualTo(n + n / 4 + 1);
+            assertThat(ArrayPool.sizeFor(size)).isEqualTo(size);
+        }
+        assertThat(ArrayPool.sizeFor(Integer.MAX_VALUE - 100)).isEqualTo(-1);
     }
 
     @Test
     void aGivenBackArrayIsHandedOutAgainForARequestOfItsClass() {
         ArrayPool pool = new ArrayPool(1 << 24);
-        byte[] a = pool.take(700_000);
+        byte[] a = pool.take(750_000);
         pool.give(a);
         assertThat(pool.kept()).isEqualTo(a.length);
-        assertThat(pool.take(600_000)).isSameAs(a);
+        assertThat(pool.take(700_000)).isSameAs(a);
         assertThat(pool.kept()).isZero();
-        // Another class does not get it.
+        // A request it exceeds by more than half does not get it; one it fits does.
         pool.give(a);
-        assertThat(pool.take(100_000)).isNotSameAs(a).hasSize(128 * 1024);
+        assertThat(pool.take(400_000)).isNotSameAs(a).hasSize(448 * 1024);
+        assertThat(pool.take(600_000)).isSameAs(a);
+        pool.give(a);
+        assertThat(pool.take(800_000)).isNotSameAs(a);
     }
 
     @Test

@@ -180,8 +180,8 @@ class BlobCodecTest {
     void pooledEncodingsUseOnlyTheirLengthOfAReusedArray() {
         ArrayPool pool = new ArrayPool(64L << 20);
         List<byte[]> stale = new ArrayList<>();
-        for (int size = 64 * 1024; size <= 1 << 20; size *= 2) {
-            byte[] a = pool.take(size);
+        for (int size = 64 * 1024; size <= 1 << 20; size = pool.take(size).length + 1) {
+            byte[] a = pool.take(size); // one array of every size class up to 1 MiB
             Arrays.fill(a, (byte) 0x5a);
             stale.add(a);
         }
