@@ -1,6 +1,8 @@
 package io.lifeboat.core.storage;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -55,8 +57,8 @@ public interface Storage extends AutoCloseable {
      * given; adapters that write the bytes out within the call override it, and wrappers pass it on.
      */
     default void putContentAddressed(Handle handle, byte[] content, int length) {
-        java.util.Objects.checkFromIndexSize(0, length, content.length);
-        putContentAddressed(handle, java.util.Arrays.copyOf(content, length));
+        Objects.checkFromIndexSize(0, length, content.length);
+        putContentAddressed(handle, Arrays.copyOf(content, length));
     }
 
     /** Creates the object only when it does not exist; returns whether it was created. */

@@ -3,7 +3,6 @@ package io.lifeboat.repository.chunk;
 import io.lifeboat.repository.buffer.ArrayPool;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * The chunks of one input stream, in order. Memory stays bounded: the buffer starts small (so
@@ -43,15 +42,8 @@ public final class ChunkStream implements AutoCloseable {
 
     /** The next chunk, a fresh array of exactly its length, or {@code null} at the end. */
     public byte[] next() throws IOException {
-        fill();
-        if (start == end) {
-            return null;
-        }
-        int n = chunker.cut(buf, start, end - start);
-        byte[] chunk = Arrays.copyOfRange(buf, start, start + n);
-        start += n;
-        position += n;
-        return chunk;
+        int n = nextLength();
+        return n < 0 ? null : take(new byte[n], n);
     }
 
     /**
@@ -60,16 +52,22 @@ public final class ChunkStream implements AutoCloseable {
      * chunk's length.
      */
     public PooledChunk nextPooled() throws IOException {
+        int n = nextLength();
+        return n < 0 ? null : new PooledChunk(take(allocate(n), n), n);
+    }
+
+    /** The length of the next chunk (buffered from {@code start}), or -1 at the end of the stream. */
+    private int nextLength() throws IOException {
         fill();
-        if (start == end) {
-            return null;
-        }
-        int n = chunker.cut(buf, start, end - start);
-        byte[] chunk = allocate(n);
+        return start == end ? -1 : chunker.cut(buf, start, end - start);
+    }
+
+    /** Copies the next {@code n} bytes into {@code chunk} and moves past them. */
+    private byte[] take(byte[] chunk, int n) {
         System.arraycopy(buf, start, chunk, 0, n);
         start += n;
         position += n;
-        return new PooledChunk(chunk, n);
+        return chunk;
     }
 
     /** The stream offset at which the next chunk starts (the bytes returned so far). */

@@ -113,17 +113,6 @@ final class Argon2id {
 
     /** Fills every block: passes, slices, and the lanes of a slice on {@code threads} threads. */
     private void fill(int threads) {
-        if (threads == 1) {
-            Scratch s = new Scratch();
-            for (int pass = 0; pass < iterations; pass++) {
-                for (int slice = 0; slice < SYNC_POINTS; slice++) {
-                    for (int lane = 0; lane < lanes; lane++) {
-                        fillSegment(s, pass, lane, slice);
-                    }
-                }
-            }
-            return;
-        }
         CyclicBarrier sliceDone = new CyclicBarrier(threads);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> helpers = new ArrayList<>();

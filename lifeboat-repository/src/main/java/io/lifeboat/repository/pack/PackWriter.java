@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Collects encoded blobs for one pack. Not thread safe: one writer per pack being filled.
@@ -93,7 +94,7 @@ public final class PackWriter {
     /** A complete pack ready for upload: the first {@code length} bytes of {@code bytes}. */
     public record FinishedPack(PackId id, byte[] bytes, int length, List<PackEntry> entries) {
         public FinishedPack {
-            java.util.Objects.checkFromIndexSize(0, length, bytes.length);
+            Objects.checkFromIndexSize(0, length, bytes.length);
         }
     }
 }
