@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lifeboat check [--read-data[=N%]]}: verifies the repository. */
-@Command(name = "check", description = "Check the repository structure; with --read-data, read and authenticate every byte (or N% of the packs).")
+@Command(name = "check", description = "Check the repository structure; with --read-data, read and authenticate every byte (or N%% of the packs).")
 final class CheckCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -27,7 +27,7 @@ final class CheckCommand implements Callable<Integer> {
     GlobalOptions options;
 
     @Option(names = "--read-data", arity = "0..1", fallbackValue = "100%", paramLabel = "N%",
-            description = "Read all stored data, or a random N% of the packs.")
+            description = "Read all stored data, or a random N%% of the packs.")
     String readData;
 
     CheckCommand(CliContext ctx) {

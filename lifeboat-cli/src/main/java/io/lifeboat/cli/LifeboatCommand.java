@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  * the annotation: picocli builds the model of every declared subcommand (reflection over all
  * their options and mixins) before it parses anything, which took about 0.2 s of every command.
  */
-@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "lifeboat", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = VersionProvider.class,
         description = "Backup and disaster recovery for PostgreSQL, Qdrant and files.",
         footer = {"", "Exit codes: docs/exit-codes.md. JSON output: docs/json.md."})
 final class LifeboatCommand {

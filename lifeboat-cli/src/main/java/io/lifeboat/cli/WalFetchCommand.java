@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
  * that cost by the window. A prefetch that fails only warns: the requested segment is in place.
  */
 @Command(name = "fetch", description = {
-        "Fetch one WAL file (restore_command = 'lifeboat wal fetch --repo R --password-file F %f %p').",
+        "Fetch one WAL file (restore_command = 'lifeboat wal fetch --repo R --password-file F %%f %%p').",
         "A file that is not archived exits 13 silently, so that recovery ends normally at the end of the archive."})
 final class WalFetchCommand implements Callable<Integer> {
     private final CliContext ctx;
@@ -38,10 +38,10 @@ final class WalFetchCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions options;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file name (%f).")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file name (%%f).")
     String name;
 
-    @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%p).")
+    @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%%p).")
     Path dest;
 
     @Option(names = "--system-id", paramLabel = "ID", description = "The PostgreSQL system identifier. Default: from global/pg_control of the data directory, else the repository's only system.")

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * under the same name fails (exit 15), a file of another system fails (exit 18).
  */
 @Command(name = "push", description = {
-        "Archive one WAL file (archive_command = 'lifeboat wal push --repo R --password-file F %p').",
+        "Archive one WAL file (archive_command = 'lifeboat wal push --repo R --password-file F %%p').",
         "Exit 0 only once the file is durable in the repository. Pushing an identical file again succeeds; different content under the same name is refused."})
 final class WalPushCommand implements Callable<Integer> {
     private final CliContext ctx;
@@ -30,7 +30,7 @@ final class WalPushCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions options;
 
-    @Parameters(paramLabel = "PATH", description = "The WAL file (%p: relative to the data directory).")
+    @Parameters(paramLabel = "PATH", description = "The WAL file (%%p: relative to the data directory).")
     Path path;
 
     @Option(names = "--system-id", paramLabel = "ID", description = "The PostgreSQL system identifier. Default: from the segment's header, else from global/pg_control of the data directory.")

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,49 @@ class LifeboatCommandTest {
         assertThat(run("snapshots", "--repo", "/nowhere/repo")).isEqualTo(10);
         assertThat(run("backup", "files", "--repo", "/nowhere/repo", "/tmp")).isEqualTo(10);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no repository at /nowhere/repo");
+    }
+
+    /**
+     * {@code --help} works on every verb and every verb's subcommand (the error hints tell users
+     * to run it), prints that command's usage, exits 0, and picocli finds every description
+     * well-formed (a lone '%' in one is a format error it reports on stderr).
+     */
+    @Test
+    void everyCommandHasWorkingHelp() {
+        List<List<String>> paths = new ArrayList<>();
+        for (Class<?> verb : LifeboatCommand.VERBS) {
+            collect(verb, List.of(), paths);
+        }
+        assertThat(paths).hasSizeGreaterThan(LifeboatCommand.VERBS.size());
+        PrintStream systemErr = System.err;
+        ByteArrayOutputStream picocliErr = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(picocliErr, true, StandardCharsets.UTF_8));
+        try {
+            for (List<String> path : paths) {
+                if (path.equals(List.of("help"))) {
+                    continue;
+                }
+                out.reset();
+                List<String> args = new ArrayList<>(path);
+                args.add("--help");
+                assertThat(run(args.toArray(String[]::new))).as(String.join(" ", args) + ": " + err).isZero();
+                assertThat(out.toString(StandardCharsets.UTF_8)).as(String.join(" ", args))
+                        .startsWith("Usage: lifeboat " + String.join(" ", path)).contains("-h, --help");
+            }
+        } finally {
+            System.setErr(systemErr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(picocliErr.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    private static void collect(Class<?> command, List<String> parent, List<List<String>> into) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> path = new ArrayList<>(parent);
+        path.add(c.name());
+        into.add(path);
+        for (Class<?> sub : c.subcommands()) {
+            collect(sub, path, into);
+        }
     }
 }
