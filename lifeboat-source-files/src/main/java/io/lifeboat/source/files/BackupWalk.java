@@ -56,7 +56,7 @@ final class BackupWalk {
     }
 
     BackupOutcome run(PathSelection selection, Optional<BlobId> parentRoot) {
-        Optional<Tree> parent = parentRoot.flatMap(id -> parentTree(id, ROOT));
+        Optional<ParentTree> parent = parentRoot.flatMap(id -> parentTree(id, ROOT));
         BlobId root;
         if (selection.whole()) {
             root = walkDirectory(ROOT, parent, rootMetadata().device());
@@ -69,12 +69,12 @@ final class BackupWalk {
     }
 
     /** A directory above the named paths: its real metadata, but only the entries leading to them. */
-    private BlobId selectedDirectory(Path dir, PathSelection selection, Optional<Tree> parent) {
+    private BlobId selectedDirectory(Path dir, PathSelection selection, Optional<ParentTree> parent) {
         var nodes = new ArrayList<Node>();
         for (var child : selection.children().entrySet()) {
             String name = child.getKey();
             Path path = dir.resolve(name);
-            Optional<Node> previous = parent.flatMap(t -> t.find(name));
+            Optional<Node> previous = parent.flatMap(t -> t.tree().find(name));
             FileMetadata meta;
             try {
                 // Above a named path a symlink is followed: the named path is reached through it.
@@ -93,11 +93,11 @@ final class BackupWalk {
                 directories++;
             }
         }
-        return sink.storeTree(new Tree(nodes));
+        return storeTree(nodes, parent);
     }
 
     /** A directory inside a named path: everything in it that is not excluded. */
-    private BlobId walkDirectory(Path dir, Optional<Tree> parent, long device) {
+    private BlobId walkDirectory(Path dir, Optional<ParentTree> parent, long device) {
         var nodes = new ArrayList<Node>();
         for (Path path : list(dir)) {
             checkInterrupted(path);
@@ -118,9 +118,22 @@ final class BackupWalk {
                 excluded++;
                 continue;
             }
-            entry(path, name, meta, parent.flatMap(t -> t.find(name)), device).ifPresent(nodes::add);
+            entry(path, name, meta, parent.flatMap(t -> t.tree().find(name)), device).ifPresent(nodes::add);
         }
-        return sink.storeTree(new Tree(nodes));
+        return storeTree(nodes, parent);
+    }
+
+    /**
+     * Stores a directory's tree. When it equals the parent snapshot's tree of the same directory
+     * (nothing in it changed), that tree's id is reused: it is indexed already, and encoding and
+     * hashing it again would give the same id. Most directories of an unchanged tree end here.
+     */
+    private BlobId storeTree(List<Node> nodes, Optional<ParentTree> parent) {
+        Tree tree = new Tree(nodes);
+        if (parent.isPresent() && parent.get().tree().equals(tree) && sink.contains(List.of(parent.get().id()))) {
+            return parent.get().id();
+        }
+        return sink.storeTree(tree);
     }
 
     /**
@@ -245,7 +258,7 @@ final class BackupWalk {
         }
     }
 
-    private Optional<Tree> previousTree(Optional<Node> previous, Path path) {
+    private Optional<ParentTree> previousTree(Optional<Node> previous, Path path) {
         return previous.filter(n -> n.type() == NodeType.DIRECTORY).flatMap(n -> parentTree(n.subtree(), path));
     }
 
@@ -253,9 +266,9 @@ final class BackupWalk {
      * A tree of the parent snapshot. If it cannot be loaded, the files below are read again; the
      * warning points at a damaged repository, which the user must learn about.
      */
-    private Optional<Tree> parentTree(BlobId id, Path path) {
+    private Optional<ParentTree> parentTree(BlobId id, Path path) {
         try {
-            return Optional.of(sink.loadTree(id));
+            return Optional.of(new ParentTree(id, sink.loadTree(id)));
         } catch (LifeboatException e) {
             if (e.code() != ErrorCode.DAMAGED_DATA && e.code() != ErrorCode.NOT_FOUND) {
                 throw e;
@@ -299,4 +312,7 @@ final class BackupWalk {
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
+
+    /** A directory's tree in the parent snapshot, with its id. */
+    private record ParentTree(BlobId id, Tree tree) {}
 }

@@ -36,6 +36,8 @@ class FakeRepository implements BackupSink, RestoreReader {
     final Map<BlobId, Tree> trees = new ConcurrentHashMap<>();
     final AtomicInteger storeContentCalls = new AtomicInteger();
     final AtomicInteger openContentCalls = new AtomicInteger();
+    /** Every tree handed to {@link #storeTree}, in order. */
+    final List<Tree> storedTrees = Collections.synchronizedList(new ArrayList<>());
     final List<Progress> progress = Collections.synchronizedList(new ArrayList<>());
     /** Runs after the first byte of each stored stream was read, before the rest (to change files mid-read). */
     volatile Runnable midStream = () -> {};
@@ -62,6 +64,7 @@ class FakeRepository implements BackupSink, RestoreReader {
     @Override
     public BlobId storeTree(Tree tree) {
         BlobId id = BlobId.of(sha256(tree.toString().getBytes(StandardCharsets.UTF_8)));
+        storedTrees.add(tree);
         trees.put(id, tree);
         return id;
     }
@@ -78,7 +81,7 @@ class FakeRepository implements BackupSink, RestoreReader {
     @Override
     public boolean contains(Iterable<BlobId> ids) {
         for (BlobId id : ids) {
-            if (!blobs.containsKey(id)) {
+            if (!blobs.containsKey(id) && !trees.containsKey(id)) {
                 return false;
             }
         }

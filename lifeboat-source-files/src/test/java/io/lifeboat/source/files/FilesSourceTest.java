@@ -155,6 +155,46 @@ class FilesSourceTest {
         assertThat(repo.nodeAt(second.root(), touched).orElseThrow().mtime()).isEqualTo(Disk.mtime(touched));
     }
 
+    /**
+     * A directory whose entries all equal the parent snapshot's keeps the parent's tree id without
+     * encoding it again; a changed file makes its directory and those above it new trees, and the
+     * result is the same as without a parent.
+     */
+    @Test
+    void unchangedDirectoriesReuseTheParentsTrees() {
+        Path src = tmp.resolve("src");
+        for (int i = 0; i < 6; i++) {
+            Disk.write(src.resolve("d" + i % 2 + "/e/f" + i), "content " + i);
+        }
+        var first = backup(FilesSourceConfig.of(src), Optional.empty());
+        repo.storedTrees.clear();
+
+        var second = backup(FilesSourceConfig.of(src), Optional.of(first.root()));
+
+        assertThat(storedNames()).as("trees encoded again").noneMatch(names -> names.contains("f0") || names.contains("e")
+                || names.contains("d0"));
+        assertThat(repo.nodeAt(second.root(), src)).isEqualTo(repo.nodeAt(first.root(), src));
+
+        Path touched = src.resolve("d1/e/f3");
+        Disk.mtime(touched, Disk.mtime(touched).plusNanos(1));
+        repo.storedTrees.clear();
+        var third = backup(FilesSourceConfig.of(src), Optional.of(second.root()));
+
+        List<List<String>> stored = storedNames();
+        assertThat(stored).contains(List.of("f1", "f3", "f5"), List.of("e"), List.of("d0", "d1"));
+        assertThat(stored).doesNotContain(List.of("f0", "f2", "f4"));
+        assertThat(stored.stream().filter(names -> names.equals(List.of("e")))).hasSize(1);
+        var fresh = backup(FilesSourceConfig.of(src), Optional.empty());
+        assertThat(repo.nodeAt(third.root(), src)).isEqualTo(repo.nodeAt(fresh.root(), src));
+        assertThat(repo.nodeAt(third.root(), src.resolve("d0"))).isEqualTo(repo.nodeAt(first.root(), src.resolve("d0")));
+    }
+
+    private List<List<String>> storedNames() {
+        synchronized (repo.storedTrees) {
+            return repo.storedTrees.stream().map(t -> t.nodes().stream().map(Node::name).toList()).toList();
+        }
+    }
+
     @Test
     void replacedFileWithSameSizeAndMtimeIsReadAgainBecauseItsInodeChanged() throws IOException {
         Path file = Disk.write(tmp.resolve("src/f"), "aaaa");
