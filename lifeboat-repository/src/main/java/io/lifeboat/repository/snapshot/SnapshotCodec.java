@@ -6,7 +6,6 @@ import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.id.SnapshotId;
-import java.time.Instant;
 
 /** Encodes a {@link Snapshot} as the JSON that is sealed into {@code snapshots/<id>}. */
 public final class SnapshotCodec {
@@ -54,7 +53,7 @@ public final class SnapshotCodec {
                     st.path("blobs_added").asLong(), st.path("bytes_added").asLong(),
                     st.path("stored_bytes_added").asLong(), st.path("duration_ms").asLong());
             String parent = RepositoryJson.text(o, "parent");
-            return new Snapshot(id, Instant.parse(o.path("time").asText()), RepositoryJson.text(o, "host"),
+            return new Snapshot(id, IsoInstants.parse(o.path("time").asText()), RepositoryJson.text(o, "host"),
                     RepositoryJson.text(o, "username"), o.path("source").asText(),
                     RepositoryJson.text(o, "source_identity"), RepositoryJson.strings(o.get("paths")),
                     RepositoryJson.strings(o.get("tags")), parent == null ? null : SnapshotId.parse(parent),

@@ -9,7 +9,6 @@ import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.tree.Node;
 import io.lifeboat.core.tree.NodeType;
 import io.lifeboat.core.tree.Tree;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,7 +59,7 @@ public final class TreeCodec {
                 nodes.add(new Node(o.path("name").asText(),
                         NodeType.valueOf(o.path("type").asText().toUpperCase(java.util.Locale.ROOT)),
                         o.path("mode").asInt(), o.path("uid").asLong(), o.path("gid").asLong(),
-                        mtime == null ? null : Instant.parse(mtime), o.path("size").asLong(),
+                        mtime == null ? null : IsoInstants.parse(mtime), o.path("size").asLong(),
                         o.path("inode").asLong(), o.path("device").asLong(), RepositoryJson.text(o, "target"),
                         content, subtree == null ? null : BlobId.parse(subtree)));
             }
