@@ -42,7 +42,7 @@ final class EarlyUnlock implements AutoCloseable {
     /** Starts the unlock for {@code args} when it names a verb that opens a repository; else {@link #NONE}. */
     static EarlyUnlock start(CliContext ctx, String[] args) {
         String verb = LifeboatCommand.firstWord(args);
-        if (verb == null || !OPENING.contains(verb) || Arrays.asList(args).contains("--help")) {
+        if (verb == null || !OPENING.contains(verb) || asksForHelpOrVersion(args)) {
             return NONE;
         }
         String location = option(args, "-r", "--repo").orElse(ctx.env.get("LIFEBOAT_REPOSITORY"));
@@ -73,6 +73,19 @@ final class EarlyUnlock implements AutoCloseable {
             }
         });
         return new EarlyUnlock(location, password, result);
+    }
+
+    /** Whether a command line only asks for usage or the version (every command takes -h and -V). */
+    private static boolean asksForHelpOrVersion(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -117,7 +117,10 @@ class EarlyUnlockTest {
     @Test
     void onlyCommandsThatOpenTheRepositoryWithAKnownPasswordStartOne() {
         assertThat(EarlyUnlock.start(context("pw"), new String[] {"init"})).isSameAs(EarlyUnlock.NONE);
-        assertThat(EarlyUnlock.start(context("pw"), new String[] {"snapshots", "--help"})).isSameAs(EarlyUnlock.NONE);
+        for (String usage : List.of("--help", "-h", "--version", "-V")) {
+            assertThat(EarlyUnlock.start(context("pw"), new String[] {"backup", "files", usage, "/srv"})).as(usage)
+                    .isSameAs(EarlyUnlock.NONE);
+        }
         assertThat(EarlyUnlock.start(context("pw"), new String[] {"--version"})).isSameAs(EarlyUnlock.NONE);
         assertThat(EarlyUnlock.start(context(Map.of("LIFEBOAT_REPOSITORY", "mem:repo")), new String[] {"snapshots"})).as("a prompt is never asked early")
                 .isSameAs(EarlyUnlock.NONE);
