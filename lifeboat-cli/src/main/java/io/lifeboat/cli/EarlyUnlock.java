@@ -1,9 +1,11 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.core.storage.Storage;
+import io.lifeboat.core.storage.StorageRegistry;
 import io.lifeboat.repository.Repository;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -41,17 +43,22 @@ final class EarlyUnlock implements AutoCloseable {
 
     /** Starts the unlock for {@code args} when it names a verb that opens a repository; else {@link #NONE}. */
     static EarlyUnlock start(CliContext ctx, String[] args) {
+        return start(ctx.env, ctx.storages, args);
+    }
+
+    /** {@link #start(CliContext, String[])} before the rest of the context exists, from the environment and the storages. */
+    static EarlyUnlock start(Map<String, String> env, StorageRegistry storages, String[] args) {
         String verb = LifeboatCommand.firstWord(args);
         if (verb == null || !OPENING.contains(verb) || asksForHelpOrVersion(args)) {
             return NONE;
         }
-        String location = option(args, "-r", "--repo").orElse(ctx.env.get("LIFEBOAT_REPOSITORY"));
+        String location = option(args, "-r", "--repo").orElse(env.get("LIFEBOAT_REPOSITORY"));
         if (location == null || location.isBlank()) {
             return NONE;
         }
         char[] password;
         try {
-            password = new Passwords(ctx.env, null).current(option(args, null, "--password-file").map(Path::of).orElse(null));
+            password = new Passwords(env, null).current(option(args, null, "--password-file").map(Path::of).orElse(null));
         } catch (RuntimeException e) {
             return NONE; // no password without a prompt, or an unreadable file: the command reports it
         }
@@ -59,7 +66,7 @@ final class EarlyUnlock implements AutoCloseable {
         CompletableFuture<Repository.Unlocked> result = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("early-unlock").start(() -> {
             try {
-                Storage storage = ctx.storages.open(location);
+                Storage storage = storages.open(location);
                 try {
                     result.complete(Repository.unlock(storage, mine));
                 } catch (RuntimeException | Error e) {
