@@ -2,6 +2,7 @@ package io.lifeboat.repository.snapshot;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 
 /**
  * Parses the instants the repository stores ({@link Instant#toString()}: {@code
@@ -30,7 +31,7 @@ final class IsoInstants {
         int minute = digits(s, 14, 16);
         int second = digits(s, 17, 19);
         int fraction = n > 20 ? digits(s, 20, n - 1) : 0;
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > LocalDate.of(year, month, 1).lengthOfMonth()
+        if (year < 0 || month < 1 || month > 12 || !YearMonth.of(year, month).isValidDay(day)
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) {
             return Instant.parse(s);
         }
