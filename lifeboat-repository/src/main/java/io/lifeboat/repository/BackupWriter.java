@@ -120,9 +120,9 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         int queued = (int) Math.max(1, Math.min(2L * uploaders, affordable));
         this.packsQueued = new Semaphore(queued);
         // Room for a pack's last blob beyond the pack size (a larger pack gets an array of its own
-        // size). It keeps as many arrays as can be in use at once (queued or uploading, and one
-        // being finished), which the backup holds at its peak anyway.
-        this.packBuffers = new PackBuffers(packCapacity, queued + 1);
+        // size). It keeps as many arrays as can be in use at once (a pack is assembled only once
+        // it may be queued), which the backup holds at its peak anyway.
+        this.packBuffers = new PackBuffers(packCapacity, queued);
         this.uploader = Executors.newFixedThreadPool(uploaders, Thread.ofPlatform().daemon().name("upload-", 0).factory());
     }
 
@@ -141,8 +141,22 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         long size = 0;
         long added = 0;
         try (ChunkStream chunks = chunker.open(new ReadAhead(in, READ_AHEAD), buffers)) {
-            PooledChunk chunk;
-            while ((chunk = chunks.nextPooled()) != null) {
+            while (true) {
+                // The slot first, then the chunk's array: a chunk waiting for a slot held an array
+                // of up to the maximum chunk size on top of those in flight.
+                rethrowFailure();
+                acquireChunkSlot();
+                PooledChunk chunk;
+                try {
+                    chunk = chunks.nextPooled();
+                } catch (IOException | RuntimeException e) {
+                    chunksInFlight.release();
+                    throw e;
+                }
+                if (chunk == null) {
+                    chunksInFlight.release();
+                    break;
+                }
                 size += chunk.length();
                 unknown.add(submitChunk(chunk));
                 while (!unknown.isEmpty() && unknown.peek().isDone()) {
@@ -159,32 +173,32 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
     /** A chunk's id and whether this writer stores it (false: the repository or this backup has it). */
     private record ChunkId(BlobId id, boolean isNew, int length) {}
 
-    /** Hands a chunk to the encoders, which give its array back to the pool when done with it. */
+    /**
+     * Hands a chunk, for which the caller holds a slot, to the encoders, which give its array back
+     * to the pool and release the slot when done with it.
+     */
     private CompletableFuture<ChunkId> submitChunk(PooledChunk chunk) {
-        try {
-            rethrowFailure();
-            acquireChunkSlot();
-        } catch (RuntimeException e) {
-            buffers.give(chunk.array());
-            throw e;
-        }
         CompletableFuture<ChunkId> result = new CompletableFuture<>();
         byte[] plain = chunk.array();
         int length = chunk.length();
         try {
             encoders.execute(() -> {
+                boolean handedOn = false;
                 try {
                     BlobId id = repo.codec().idOf(plain, 0, length);
                     boolean isNew = !repo.index().contains(id) && pending.add(id);
                     result.complete(new ChunkId(id, isNew, length));
                     if (isNew) {
-                        encode(BlobType.DATA, id, plain, length);
+                        handedOn = true;
+                        encode(BlobType.DATA, id, plain, length, true);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                     result.completeExceptionally(t);
                 } finally {
-                    buffers.give(plain);
+                    if (!handedOn) {
+                        buffers.give(plain);
+                    }
                     chunksInFlight.release();
                 }
             });
@@ -261,7 +275,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         try {
             encoders.execute(() -> {
                 try {
-                    encode(type, id, plain, plain.length);
+                    encode(type, id, plain, plain.length, false);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
@@ -275,24 +289,34 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         return true;
     }
 
-    /** Encodes {@code plain[0, length)}, verifies it, and adds it to its pack. */
-    private void encode(BlobType type, BlobId id, byte[] plain, int length) {
-        // Large blobs: the codec decides by its samples whether to compress.
-        boolean sampled = length >= BlobCodec.SAMPLED_FROM;
+    /**
+     * Encodes {@code plain[0, length)}, verifies it, and adds it to its pack. With
+     * {@code givePlain} the plaintext's array goes back to the pool once verified (also when that
+     * fails), before any wait for the upload queue.
+     */
+    private void encode(BlobType type, BlobId id, byte[] plain, int length, boolean givePlain) {
         Encoded stored;
-        if (sampled || pace.compresses()) {
-            stored = repo.codec().encode(id, plain, 0, length, pace.level(), buffers);
-            if (!sampled) {
-                pace.compressed(length, stored.length() - BlobCodec.RAW_OVERHEAD);
-            }
-        } else {
-            stored = repo.codec().encodeUncompressed(id, plain, 0, length, buffers);
-        }
         try {
-            repo.codec().verify(id, stored.array(), stored.length(), plain, 0, length);
-        } catch (RuntimeException e) {
-            buffers.give(stored.array());
-            throw e;
+            // Large blobs: the codec decides by its samples whether to compress.
+            boolean sampled = length >= BlobCodec.SAMPLED_FROM;
+            if (sampled || pace.compresses()) {
+                stored = repo.codec().encode(id, plain, 0, length, pace.level(), buffers);
+                if (!sampled) {
+                    pace.compressed(length, stored.length() - BlobCodec.RAW_OVERHEAD);
+                }
+            } else {
+                stored = repo.codec().encodeUncompressed(id, plain, 0, length, buffers);
+            }
+            try {
+                repo.codec().verify(id, stored.array(), stored.length(), plain, 0, length);
+            } catch (RuntimeException e) {
+                buffers.give(stored.array());
+                throw e;
+            }
+        } finally {
+            if (givePlain) {
+                buffers.give(plain);
+            }
         }
         blobsAdded.incrementAndGet();
         bytesAdded.addAndGet(length);
@@ -302,6 +326,10 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
             PackWriter pw = type == BlobType.TREE ? treePack : dataPack;
             pw.add(type, id, stored.array(), stored.length(), length);
             if (pw.size() >= packSize) {
+                // Room in the upload queue is taken here, under the lock: while the queue is full
+                // one full pack waits and the other encoders wait for it, rather than each filling
+                // a pack of its own to wait with.
+                acquire(packsQueued, 1);
                 full = pw;
                 if (type == BlobType.TREE) {
                     treePack = new PackWriter(buffers);
@@ -312,12 +340,29 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         }
         if (full != null) {
             // Outside the lock: hashing 16 MiB for the pack id must not stall the other encoders.
-            upload(full.finish(repo.codec(), packBuffers));
+            finishAndUpload(full);
         }
     }
 
+    /**
+     * Assembles a full pack and queues it for upload; the caller holds a {@link #packsQueued}
+     * permit for it. A pack's array thus exists only once the pack may be queued: an encoder that
+     * assembled its pack first and then waited held one more pack-sized array, and with a slow
+     * storage every encoder did (a 256 MiB heap ran out of memory).
+     */
+    private void finishAndUpload(PackWriter full) {
+        FinishedPack pack;
+        try {
+            pack = full.finish(repo.codec(), packBuffers);
+        } catch (RuntimeException e) {
+            packsQueued.release();
+            throw e;
+        }
+        upload(pack);
+    }
+
+    /** Queues a finished pack for upload; the caller holds a {@link #packsQueued} permit for it. */
     private void upload(FinishedPack pack) {
-        acquire(packsQueued, 1);
         Future<?> f;
         try {
             f = uploader.submit(() -> {
@@ -375,18 +420,21 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         acquire(chunksInFlight, chunkPermits);
         chunksInFlight.release(chunkPermits);
         rethrowFailure();
-        List<FinishedPack> last = new ArrayList<>();
+        List<PackWriter> last = new ArrayList<>();
         synchronized (this) {
             if (!dataPack.isEmpty()) {
-                last.add(dataPack.finish(repo.codec(), packBuffers));
+                last.add(dataPack);
                 dataPack = new PackWriter(buffers);
             }
             if (!treePack.isEmpty()) {
-                last.add(treePack.finish(repo.codec(), packBuffers));
+                last.add(treePack);
                 treePack = new PackWriter(buffers);
             }
         }
-        last.forEach(this::upload);
+        for (PackWriter w : last) {
+            acquire(packsQueued, 1);
+            finishAndUpload(w);
+        }
         List<Future<?>> waiting;
         synchronized (uploads) {
             waiting = new ArrayList<>(uploads);

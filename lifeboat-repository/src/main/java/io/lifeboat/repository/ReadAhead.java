@@ -27,7 +27,12 @@ import java.util.concurrent.Future;
  */
 final class ReadAhead extends InputStream {
     static final int FIRST = 256 * 1024;
-    static final int BLOCK = 1024 * 1024;
+    /**
+     * A mebibyte less an array header: a block then fills one heap region of a small heap exactly
+     * (the collector gives an array of half a region or more regions of its own, and a whole
+     * mebibyte and its header took two).
+     */
+    static final int BLOCK = 1024 * 1024 - 16;
     private static final Object END = new Object();
     private static final ExecutorService READERS =
             Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("read-ahead-", 0).factory());

@@ -13,9 +13,9 @@ import java.util.TreeMap;
  * array has neither cost.
  *
  * <p>New arrays come in sizes that step by a quarter of the power of two below them (1, 1.25,
- * 1.5, 1.75, 2 MiB, ...), at most 25% larger than asked for: with whole powers of two a sealed
- * 1 MiB chunk (1 MiB and 29 bytes) took a 2 MiB array, and a backup with a 256 MiB heap ran out of
- * memory. A request is served by the smallest kept array that is at most half as large again as
+ * 1.5, 1.75, 2 MiB, ...; from 1 MiB up each plus {@link #SLACK}), at most 25% larger than asked
+ * for: with whole powers of two a sealed 1 MiB chunk (1 MiB and 29 bytes) took a 2 MiB array, and
+ * a backup with a 256 MiB heap ran out of memory. A request is served by the smallest kept array that is at most half as large again as
  * asked for, so that chunks of every size keep reusing the same arrays.
  *
  * <p>What the pool keeps is bounded by a byte budget: an array given back beyond it is left to
@@ -25,6 +25,14 @@ public final class ArrayPool {
     /** The smallest array handed out; smaller requests get this size. */
     static final int MIN_SIZE = 64 * 1024;
     private static final int STEPS = 4;
+    /**
+     * From 1 MiB up, a size class is a quarter step plus this much: a sealed blob (the chunk, a
+     * flag byte and the cipher's nonce and tag) or zstd's output bound is a few bytes to 32 KiB
+     * larger than its chunk, and an 8 MiB chunk's blob took the next 10 MiB class (11 regions of
+     * a small heap instead of 9).
+     */
+    static final int SLACK = 64 * 1024;
+    private static final int SLACK_FROM = 1024 * 1024;
 
     private final long budget;
     private final TreeMap<Integer, ArrayDeque<byte[]>> free = new TreeMap<>();
@@ -91,7 +99,8 @@ public final class ArrayPool {
         }
         long below = Integer.highestOneBit(minLength - 1);
         long step = below / STEPS;
-        long size = below + (minLength - below + step - 1) / step * step;
+        long slack = below >= SLACK_FROM ? SLACK : 0;
+        long size = below + Math.max(0, minLength - below - slack + step - 1) / step * step + slack;
         return size <= Integer.MAX_VALUE - 16 ? (int) size : -1;
     }
 }

@@ -149,14 +149,14 @@ public final class BlobCodec {
         Objects.checkFromIndexSize(off, len, plain.length);
         Compression.checkLevel(zstdLevel);
         byte[] aad = id.bytes();
-        return compression.withBody(plain, off, len, zstdLevel, (body, n) -> sealPooled(aad, body, n, pool));
+        return compression.withBody(plain, off, len, zstdLevel, pool, (body, n) -> sealPooled(aad, body, n, pool));
     }
 
     /** As {@link #encodeUncompressed}, into an array taken from {@code pool}. */
     public Encoded encodeUncompressed(BlobId id, byte[] plain, int off, int len, ArrayPool pool) {
         Objects.checkFromIndexSize(off, len, plain.length);
         byte[] aad = id.bytes();
-        return compression.withRawBody(plain, off, len, (body, n) -> sealPooled(aad, body, n, pool));
+        return compression.withRawBody(plain, off, len, pool, (body, n) -> sealPooled(aad, body, n, pool));
     }
 
     private Encoded sealPooled(byte[] aad, byte[] body, int n, ArrayPool pool) {

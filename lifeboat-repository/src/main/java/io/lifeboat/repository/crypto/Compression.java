@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdException;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
+import io.lifeboat.repository.buffer.ArrayPool;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -85,14 +86,25 @@ final class Compression {
 
     /** As {@link #withBody(byte[], int, int, BodySink)}, compressing at {@code zstdLevel} instead. */
     <T> T withBody(byte[] src, int off, int len, int zstdLevel, BodySink<T> sink) {
+        return withBody(src, off, len, zstdLevel, null, sink);
+    }
+
+    /**
+     * As {@link #withBody(byte[], int, int, int, BodySink)}, building the body in an array from
+     * {@code pool} (given back before this returns) instead of the context's own when a pool is
+     * given: a backup's arrays then serve as chunks, bodies and sealed blobs in turn, and an
+     * encoder that waits holds none (two idle 8 MiB bodies were a tenth of a 256 MiB heap).
+     */
+    <T> T withBody(byte[] src, int off, int len, int zstdLevel, ArrayPool pool, BodySink<T> sink) {
         Slot slot = idle.poll();
         if (slot == null) {
             slot = new Slot(zstdLevel);
         }
+        byte[] body = null;
         try {
             slot.level(zstdLevel);
             long bound = Zstd.compressBound(len);
-            byte[] body = slot.scratch(1 + (int) Math.min(Math.max(bound, len), MAX_ARRAY - 1));
+            body = slot.scratch(1 + (int) Math.min(Math.max(bound, len), MAX_ARRAY - 1), pool);
             int n = looksIncompressible(slot, src, off, len, body) ? len
                     : slot.ctx.compressByteArray(body, 1, body.length - 1, src, off, len);
             if (n < len) {
@@ -104,23 +116,29 @@ final class Compression {
             }
             return sink.accept(body, 1 + n);
         } finally {
-            release(slot);
+            release(slot, body, pool);
         }
     }
 
     /** As {@link #withBody(byte[], int, int, BodySink)}, without trying to compress: the body is flagged {@link #RAW}. */
     <T> T withRawBody(byte[] src, int off, int len, BodySink<T> sink) {
+        return withRawBody(src, off, len, null, sink);
+    }
+
+    /** As {@link #withRawBody(byte[], int, int, BodySink)}, with the body in an array from {@code pool} when given. */
+    <T> T withRawBody(byte[] src, int off, int len, ArrayPool pool, BodySink<T> sink) {
         Slot slot = idle.poll();
         if (slot == null) {
             slot = new Slot(level);
         }
+        byte[] body = null;
         try {
-            byte[] body = slot.scratch(1 + len);
+            body = slot.scratch(1 + len, pool);
             body[0] = RAW;
             System.arraycopy(src, off, body, 1, len);
             return sink.accept(body, 1 + len);
         } finally {
-            release(slot);
+            release(slot, body, pool);
         }
     }
 
@@ -219,7 +237,11 @@ final class Compression {
         return plain;
     }
 
-    private void release(Slot slot) {
+    /** Returns the slot to the idle ones, and {@code body} to {@code pool} when it came from there. */
+    private void release(Slot slot, byte[] body, ArrayPool pool) {
+        if (pool != null && body != null) {
+            pool.give(body);
+        }
         if (slot.scratch != null && slot.scratch.length > KEEP_SCRATCH) {
             slot.scratch = null;
         }
@@ -256,7 +278,11 @@ final class Compression {
             }
         }
 
-        byte[] scratch(int size) {
+        /** An output array of at least {@code size} bytes: from {@code pool} when given, else the slot's own. */
+        byte[] scratch(int size, ArrayPool pool) {
+            if (pool != null) {
+                return pool.take(size);
+            }
             if (scratch == null || scratch.length < size) {
                 scratch = new byte[size];
             }

@@ -15,13 +15,19 @@ class ArrayPoolTest {
         assertThat(pool.take(ArrayPool.MIN_SIZE + 1)).hasSize(ArrayPool.MIN_SIZE * 5 / 4);
         assertThat(pool.take(1_000_000)).hasSize(1 << 20);
         assertThat(pool.take(1 << 20)).hasSize(1 << 20);
-        // A sealed 1 MiB chunk gets 1.25 MiB, not 2.
-        assertThat(pool.take((1 << 20) + 29)).hasSize((1 << 20) + (1 << 18));
-        assertThat(pool.take(3 << 20)).hasSize(3 << 20);
-        assertThat(pool.take((7 << 20) + 1)).hasSize(8 << 20);
+        // From 1 MiB up a class has room for a blob's overhead: a sealed 1 MiB chunk gets
+        // 1 MiB + 64 KiB (not 2 MiB), and a sealed 8 MiB chunk shares the 8 MiB chunk's class.
+        assertThat(pool.take((1 << 20) + 29)).hasSize((1 << 20) + ArrayPool.SLACK);
+        assertThat(pool.take((1 << 20) + ArrayPool.SLACK + 1)).hasSize((1 << 20) + (1 << 18) + ArrayPool.SLACK);
+        assertThat(pool.take(3 << 20)).hasSize((3 << 20) + ArrayPool.SLACK);
+        assertThat(pool.take((7 << 20) + 1)).hasSize((7 << 20) + ArrayPool.SLACK);
+        assertThat(pool.take((7 << 20) + ArrayPool.SLACK + 1)).hasSize((8 << 20) + ArrayPool.SLACK);
+        assertThat(pool.take(8 << 20)).hasSize((8 << 20) + ArrayPool.SLACK);
+        assertThat(pool.take((8 << 20) + 32 * 1024 + 29)).hasSize((8 << 20) + ArrayPool.SLACK);
         for (int n = ArrayPool.MIN_SIZE; n < 40 << 20; n = n * 9 / 8 + 1) {
             int size = ArrayPool.sizeFor(n);
-            assertThat(size).as("size for %d", n).isGreaterThanOrEqualTo(n).isLessThanOrEqualTo(n + n / 4 + 1);
+            assertThat(size).as("size for %d", n).isGreaterThanOrEqualTo(n)
+                    .isLessThanOrEqualTo(n + n / 4 + ArrayPool.SLACK);
             assertThat(ArrayPool.sizeFor(size)).isEqualTo(size);
         }
         assertThat(ArrayPool.sizeFor(Integer.MAX_VALUE - 100)).isEqualTo(-1);
@@ -45,14 +51,14 @@ class ArrayPoolTest {
 
     @Test
     void keepsNoMoreThanItsBudget() {
-        ArrayPool pool = new ArrayPool(3L << 20);
+        ArrayPool pool = new ArrayPool((3L << 20) + ArrayPool.SLACK);
         byte[] one = pool.take(1 << 20);
         byte[] two = pool.take(2 << 20);
         byte[] three = pool.take(1 << 20);
         pool.give(one);
         pool.give(two);
         pool.give(three); // over budget: dropped
-        assertThat(pool.kept()).isEqualTo(3L << 20);
+        assertThat(pool.kept()).isEqualTo((3L << 20) + ArrayPool.SLACK);
         assertThat(pool.take(1 << 20)).isSameAs(one);
         assertThat(pool.take(1 << 20)).isNotSameAs(three);
     }
