@@ -14,8 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A file far larger than the heap goes through backup and restore in constant memory: a 10 GiB
  * file with a child JVM capped at 256 MiB. The content is unique in every 1 MiB (64 KiB random,
- * then zeros), so every byte is chunked, hashed and packed, while the repository stays near
- * 700 MiB.
+ * then zeros), so every byte is chunked, hashed and packed. Cut points fall only in the random
+ * parts, so most chunks have the maximum size (8 MiB), and about half of them have all three
+ * compression samples in random bytes and are stored uncompressed: the repository holds about
+ * 5.6 GB, and the backup's buffers are as large as they get.
  */
 class LargeFileIT {
     private static final long SIZE = 10 * TestData.GIB;
