@@ -15,8 +15,9 @@ import java.util.TreeMap;
  * <p>New arrays come in sizes that step by a quarter of the power of two below them (1, 1.25,
  * 1.5, 1.75, 2 MiB, ...; from 1 MiB up each plus {@link #SLACK}), at most 25% larger than asked
  * for: with whole powers of two a sealed 1 MiB chunk (1 MiB and 29 bytes) took a 2 MiB array, and
- * a backup with a 256 MiB heap ran out of memory. A request is served by the smallest kept array that is at most half as large again as
- * asked for, so that chunks of every size keep reusing the same arrays.
+ * a backup with a 256 MiB heap ran out of memory. A request is served by the smallest kept array
+ * that is at most half as large again as asked for, so that chunks of every size keep reusing the
+ * same arrays.
  *
  * <p>What the pool keeps is bounded by a byte budget: an array given back beyond it is left to
  * the garbage collector. Arrays taken and never given back are simply collected. Thread safe.
