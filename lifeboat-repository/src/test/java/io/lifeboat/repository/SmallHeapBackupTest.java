@@ -11,7 +11,6 @@ import io.lifeboat.repository.crypto.KdfParams;
 import io.lifeboat.repository.crypto.Sha256;
 import io.lifeboat.testkit.storage.ForwardingStorage;
 import io.lifeboat.testkit.storage.InMemoryStorage;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,26 +18,32 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
  * The backup's write path in its worst case for memory, in a child JVM with the heap the product
  * promises for large files (256 MiB) less 32 MiB for the command around it: chunks of the maximum
- * size that do not compress, and a storage slower than the encoders, so that every queue in the
- * pipeline fills up (the read-ahead, the chunks in flight, the packs being filled, assembled and
- * uploaded). On a fast disk the queues rarely fill, which is how a 10 GiB backup with a 256 MiB
- * heap passed on one machine and ran out of memory on another.
+ * size and random chunks stored uncompressed, and a storage slower than the encoders, so that
+ * every queue in the pipeline fills up (the read-ahead, the chunks in flight, the packs being
+ * filled, assembled and uploaded). On a fast disk the queues rarely fill, which is how a 10 GiB
+ * backup with a 256 MiB heap passed on one machine and ran out of memory on another.
  */
 class SmallHeapBackupTest {
     private static final long MIB = 1024 * 1024;
     private static final long SIZE = 1024 * MIB;
-    private static final int RANDOM_PER_MIB = 64 * 1024;
+    /**
+     * 32 MiB at a time, in turn: 64 KiB of random bytes at the start of each mebibyte (chunks of
+     * the maximum size, 8 MiB), and random bytes throughout (chunks of about 1 MiB stored
+     * uncompressed, each in an array just over 1 MiB, which takes two regions of this heap).
+     */
+    private static final IntUnaryOperator SMALL_HEAP_MIX =
+            mib -> (mib / 32) % 2 == 0 ? 64 * 1024 : (int) MIB;
 
     @Test
-    void aSlowStorageAndIncompressibleMaximumChunksFitIn224MibOfHeap() throws Exception {
+    void aSlowStorageAndLargeOrIncompressibleChunksFitIn224MibOfHeap() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx224m", "-XX:+UseG1GC",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -51,7 +56,7 @@ class SmallHeapBackupTest {
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("child finished").isTrue();
         System.out.print("SmallHeapBackupTest child: " + output);
         assertThat(p.exitValue()).as("exit code of the child; its output:%n%s", output).isZero();
-        // Every byte was chunked, stored (nothing compresses) and uploaded in packs.
+        // Every byte was chunked, stored and uploaded in packs.
         assertThat(output).contains("read " + SIZE + " bytes, added " + SIZE + " bytes");
         assertThat(output).containsPattern("in [1-9][0-9]+ packs");
     }
@@ -66,7 +71,7 @@ class SmallHeapBackupTest {
             try (Repository repo = Repository.init(storage, "small heap".toCharArray(), KdfParams.FAST,
                             RepositoryConfig.DEFAULT_PACK_SIZE, ClientContext.system());
                     BackupWriter w = repo.newWriter(ChunkingProfile.FILES, ProgressListener.NONE)) {
-                content = w.storeContent(new SparseRandomStream(size, 7));
+                content = w.storeContent(new SparseRandomStream(size, 7, SMALL_HEAP_MIX));
                 w.flush();
             }
             System.out.printf("read %d bytes, added %d bytes in %d packs (%d MiB) in %.1f s; heap %d MiB%n",
@@ -104,49 +109,6 @@ class SmallHeapBackupTest {
             }
             packs.incrementAndGet();
             packBytes.addAndGet(length);
-        }
-    }
-
-    /**
-     * {@code size} bytes, each mebibyte 64 KiB of random bytes and then zeros: cut points fall only
-     * in the random parts, so most chunks have the maximum size, and their samples (start, middle,
-     * end) all land in random bytes, so they are stored uncompressed.
-     */
-    static final class SparseRandomStream extends InputStream {
-        private final long size;
-        private final SplittableRandom random;
-        private final byte[] unit = new byte[RANDOM_PER_MIB];
-        private long pos;
-
-        SparseRandomStream(long size, long seed) {
-            this.size = size;
-            this.random = new SplittableRandom(seed);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos == size) {
-                return -1;
-            }
-            int inMib = (int) (pos % MIB);
-            if (inMib == 0) {
-                random.nextBytes(unit);
-            }
-            int n = (int) Math.min(Math.min(len, MIB - inMib), size - pos);
-            if (inMib < RANDOM_PER_MIB) {
-                n = Math.min(n, RANDOM_PER_MIB - inMib);
-                System.arraycopy(unit, inMib, b, off, n);
-            } else {
-                Arrays.fill(b, off, off + n, (byte) 0);
-            }
-            pos += n;
-            return n;
         }
     }
 }

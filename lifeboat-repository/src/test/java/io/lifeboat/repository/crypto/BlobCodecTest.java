@@ -109,6 +109,34 @@ class BlobCodecTest {
         assertThat(codec.encode(id, small).length).isLessThan(small.length - 90_000);
     }
 
+    /**
+     * Random blocks among zeros, with every sample window on random bytes: the spread of the
+     * whole payload says it compresses, and it is compressed; random bytes spread measure near 8
+     * bits per byte, zeros 0.
+     */
+    @Test
+    void aPayloadWhoseSamplesAreAllRandomIsCompressedWhenItsSpreadBytesAreNot() {
+        int size = 4 * 1024 * 1024;
+        byte[] plain = new byte[size];
+        byte[] random = Xorshift.bytes(8, size);
+        for (int mib = 0; mib < 4; mib++) {
+            // 64 KiB of random bytes at the start and at the middle of each mebibyte, and 8 KiB at its end
+            for (int start : new int[] {0, 512 * 1024 - Compression.SAMPLE, 1024 * 1024 - Compression.SAMPLE}) {
+                int from = mib * 1024 * 1024 + start;
+                int n = Math.min(64 * 1024, size - from);
+                System.arraycopy(random, from, plain, from, n);
+            }
+        }
+        BlobId id = codec.idOf(plain);
+        byte[] stored = codec.encode(id, plain);
+        assertThat(stored.length).isLessThan(size / 4);
+        assertThat(codec.decode(id, stored)).isEqualTo(plain);
+
+        assertThat(Compression.spreadEntropyBits(random, 0, size)).isGreaterThan(Compression.RANDOM_ENTROPY_BITS);
+        assertThat(Compression.spreadEntropyBits(plain, 0, size)).isLessThan(2.0);
+        assertThat(Compression.spreadEntropyBits(new byte[size], 0, size)).isZero();
+    }
+
     @Test
     void blobsEncodedAtAnyLevelDecodeAlike() {
         byte[] plain = text(300_000);
