@@ -183,22 +183,27 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         int length = chunk.length();
         try {
             encoders.execute(() -> {
-                boolean handedOn = false;
                 try {
-                    BlobId id = repo.codec().idOf(plain, 0, length);
-                    boolean isNew = !repo.index().contains(id) && pending.add(id);
-                    result.complete(new ChunkId(id, isNew, length));
-                    if (isNew) {
-                        handedOn = true;
-                        encode(BlobType.DATA, id, plain, length, true);
+                    BlobId id;
+                    Encoded stored = null;
+                    try {
+                        id = repo.codec().idOf(plain, 0, length);
+                        boolean isNew = !repo.index().contains(id) && pending.add(id);
+                        result.complete(new ChunkId(id, isNew, length));
+                        if (isNew) {
+                            stored = seal(id, plain, length);
+                        }
+                    } finally {
+                        // Back before any wait for the upload queue: the sealed blob is verified.
+                        buffers.give(plain);
+                    }
+                    if (stored != null) {
+                        addToPack(BlobType.DATA, id, stored, length);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                     result.completeExceptionally(t);
                 } finally {
-                    if (!handedOn) {
-                        buffers.give(plain);
-                    }
                     chunksInFlight.release();
                 }
             });
@@ -275,7 +280,7 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         try {
             encoders.execute(() -> {
                 try {
-                    encode(type, id, plain, plain.length, false);
+                    addToPack(type, id, seal(id, plain, plain.length), plain.length);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
@@ -289,35 +294,30 @@ public final class BackupWriter implements BackupSink, AutoCloseable {
         return true;
     }
 
-    /**
-     * Encodes {@code plain[0, length)}, verifies it, and adds it to its pack. With
-     * {@code givePlain} the plaintext's array goes back to the pool once verified (also when that
-     * fails), before any wait for the upload queue.
-     */
-    private void encode(BlobType type, BlobId id, byte[] plain, int length, boolean givePlain) {
+    /** Encodes {@code plain[0, length)} into an array from the pool and verifies it; the plaintext is no longer needed after. */
+    private Encoded seal(BlobId id, byte[] plain, int length) {
         Encoded stored;
-        try {
-            // Large blobs: the codec decides by its samples whether to compress.
-            boolean sampled = length >= BlobCodec.SAMPLED_FROM;
-            if (sampled || pace.compresses()) {
-                stored = repo.codec().encode(id, plain, 0, length, pace.level(), buffers);
-                if (!sampled) {
-                    pace.compressed(length, stored.length() - BlobCodec.RAW_OVERHEAD);
-                }
-            } else {
-                stored = repo.codec().encodeUncompressed(id, plain, 0, length, buffers);
+        // Large blobs: the codec decides by its samples whether to compress.
+        boolean sampled = length >= BlobCodec.SAMPLED_FROM;
+        if (sampled || pace.compresses()) {
+            stored = repo.codec().encode(id, plain, 0, length, pace.level(), buffers);
+            if (!sampled) {
+                pace.compressed(length, stored.length() - BlobCodec.RAW_OVERHEAD);
             }
-            try {
-                repo.codec().verify(id, stored.array(), stored.length(), plain, 0, length);
-            } catch (RuntimeException e) {
-                buffers.give(stored.array());
-                throw e;
-            }
-        } finally {
-            if (givePlain) {
-                buffers.give(plain);
-            }
+        } else {
+            stored = repo.codec().encodeUncompressed(id, plain, 0, length, buffers);
         }
+        try {
+            repo.codec().verify(id, stored.array(), stored.length(), plain, 0, length);
+        } catch (RuntimeException e) {
+            buffers.give(stored.array());
+            throw e;
+        }
+        return stored;
+    }
+
+    /** Adds a sealed blob of {@code length} plaintext bytes to its pack, and queues the pack for upload once full. */
+    private void addToPack(BlobType type, BlobId id, Encoded stored, int length) {
         blobsAdded.incrementAndGet();
         bytesAdded.addAndGet(length);
         storedBytesAdded.addAndGet(stored.length());

@@ -17,7 +17,7 @@ final class SparseRandomStream extends InputStream {
     private final long size;
     private final SplittableRandom random;
     private final IntUnaryOperator randomBytes;
-    private final byte[] unit = new byte[MIB];
+    private byte[] unit = new byte[0];
     private int randomInThisMib;
     private long pos;
 
@@ -44,9 +44,10 @@ final class SparseRandomStream extends InputStream {
         int inMib = (int) (pos % MIB);
         if (inMib == 0) {
             randomInThisMib = randomBytes.applyAsInt((int) (pos / MIB));
-            byte[] r = new byte[randomInThisMib];
-            random.nextBytes(r);
-            System.arraycopy(r, 0, unit, 0, r.length);
+            if (unit.length != randomInThisMib) {
+                unit = new byte[randomInThisMib];
+            }
+            random.nextBytes(unit);
         }
         int n = (int) Math.min(Math.min(len, MIB - inMib), size - pos);
         if (inMib < randomInThisMib) {
