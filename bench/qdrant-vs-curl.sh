@@ -6,6 +6,7 @@
 # lifeboat's whole backup time (JVM start, key derivation, snapshot creation, count and sample
 # included), and the time lifeboat itself measured for streaming the download into the repository
 # (metadata download_ms: download, hashing, chunking, compression, encryption, pack writes).
+# Then the CPU seconds of each of Lifeboat's threads (and of the stand-in) during a second run's download.
 # Usage: bench/qdrant-vs-curl.sh [SIZE_MIB (default 1024)] [WORKDIR (default /tmp/lifeboat-bench-qdrant)]
 # The stand-in holds the points in memory (about 1.5x SIZE_MIB of heap): keep sizes modest on shared machines.
 set -euo pipefail
@@ -57,3 +58,11 @@ printf '%-44s %8.2fs\n' "lifeboat backup qdrant (whole command)" "$lb_t"
 printf '%-44s %8.2fs %8.1f MiB/s\n' "lifeboat download into the repository" "$lb_dl" "$(echo "$mib / $lb_dl" | bc -l)"
 printf '%-44s %8.0f%%\n' "lifeboat throughput / curl throughput" "$(echo "100 * $curl_t / $lb_dl" | bc -l)"
 printf '%-44s %s bytes\n' "stored (compressed, encrypted)" "$(json "$work/b1.json" 'd["snapshots"][0]["stats"]["stored_bytes_added"]')"
+
+# Where the CPU goes: the same backup into a second repository, its threads sampled from /proc while
+# the download runs (a separate run, so the sampling does not slow the timed one).
+"$here/lifeboat" init --repo "$work/repo2" >/dev/null
+python3 "$here/bench/thread-cpu.py" read-ahead --also "$server" -- \
+  "$here/lifeboat" backup qdrant --json --repo "$work/repo2" --url "$QDRANT_URL" --collection bench >/dev/null
+echo "(read-ahead-N: download and its sha256; java: the main thread, chunking; encode-N: blob ids, compression,"
+echo " encryption, verification, pack ids; upload-N: pack writes; process $server: the Qdrant stand-in)"
