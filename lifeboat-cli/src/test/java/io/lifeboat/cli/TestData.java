@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.testkit.data.SparseRandomStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
@@ -44,14 +44,11 @@ final class TestData {
      * repository holding it stays small while the chunker still reads every byte.
      */
     static String writeCompressible(Path file, long size, long seed, int randomPerMib) {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] block = new byte[(int) Math.min(BLOCK, size)];
-        byte[] unit = new byte[randomPerMib];
-        return writeBlocks(file, size, block, b -> {
-            Arrays.fill(b, (byte) 0);
-            for (int off = 0; off < b.length; off += (int) MIB) {
-                random.nextBytes(unit);
-                System.arraycopy(unit, 0, b, off, Math.min(unit.length, b.length - off));
+        SparseRandomStream in = new SparseRandomStream(size, seed, mib -> randomPerMib);
+        return writeBlocks(file, size, new byte[(int) Math.min(BLOCK, size)], b -> {
+            int off = 0;
+            for (int n; off < b.length && (n = in.read(b, off, b.length - off)) > 0;) {
+                off += n;
             }
         });
     }

@@ -6,6 +6,7 @@ import io.lifeboat.core.progress.ProgressListener;
 import io.lifeboat.core.source.ChunkingProfile;
 import io.lifeboat.core.source.StoredContent;
 import io.lifeboat.repository.crypto.KdfParams;
+import io.lifeboat.testkit.data.SparseRandomStream;
 import io.lifeboat.testkit.storage.InMemoryStorage;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import io.lifeboat.core.storage.Handle;
 import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.repository.crypto.KdfParams;
 import io.lifeboat.repository.crypto.Sha256;
+import io.lifeboat.testkit.data.SparseRandomStream;
 import io.lifeboat.testkit.storage.ForwardingStorage;
 import io.lifeboat.testkit.storage.InMemoryStorage;
 import java.io.InputStream;
