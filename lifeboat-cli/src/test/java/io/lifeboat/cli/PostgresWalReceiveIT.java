@@ -95,8 +95,8 @@ class PostgresWalReceiveIT {
         cluster.insertRows(50);
         pg.execute("postgres", "INSERT INTO filler SELECT g, md5(g::text) FROM generate_series(1, 120000) g");
         cluster.insertRows(50);
-        // These ~9 MB of WAL may all fit in the segment they started in: a switch, then more rows,
-        // make the segment closed below a later one, so that at least two segments are compared.
+        // These ~9 MB of WAL may all fit in the segment they started in. Closing it and writing
+        // more rows puts the last segment after the first, so at least two are compared.
         pg.execute("postgres", "SELECT pg_switch_wal()");
         cluster.insertRows(10);
         String last = cluster.walFile("pg_switch_wal()");
