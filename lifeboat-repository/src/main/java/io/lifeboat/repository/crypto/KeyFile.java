@@ -1,23 +1,18 @@
 package io.lifeboat.repository.crypto;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.ObjectId;
-import java.io.IOException;
+import io.lifeboat.core.time.IsoInstants;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import javax.crypto.AEADBadTagException;
@@ -42,9 +37,6 @@ public final class KeyFile {
     static final int MIN_SALT_LENGTH = 16;
     private static final byte[] AAD = "lifeboat-key-v1".getBytes(StandardCharsets.US_ASCII);
     private static final int DATA_LENGTH = AesGcm.OVERHEAD + MasterKey.LENGTH;
-    private static final Object OTHER = new Object();
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** Renders new key files; only {@code init} and {@code key} commands need databind. */
     private static final class Render {
         static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,7 +49,8 @@ public final class KeyFile {
     private final String username;
     private final byte[] data;
     private final byte[] json;
-    private final ObjectId id;
+    /** Hashed on first use: not on the way to the key derivation (SHA-256's first use costs ~10 ms). */
+    private ObjectId id;
 
     private KeyFile(KdfParams kdf, byte[] salt, Instant created, String host, String username, byte[] data,
             byte[] json) {
@@ -68,7 +61,6 @@ public final class KeyFile {
         this.username = username;
         this.data = data;
         this.json = json;
-        this.id = idOf(json);
     }
 
     /**
@@ -108,7 +100,7 @@ public final class KeyFile {
             plain = new AesGcm(wrappingKey, null).open(AAD, data, 0, data.length);
             return MasterKey.fromBytes(plain);
         } catch (AEADBadTagException e) {
-            throw new LifeboatException(ErrorCode.WRONG_PASSWORD, "wrong password for key " + id.shortHex(),
+            throw new LifeboatException(ErrorCode.WRONG_PASSWORD, "wrong password for key " + id().shortHex(),
                     "check the passphrase (--password-file or LIFEBOAT_PASSWORD); if it is right, this key file "
                             + "is damaged and another key must be used ('lifeboat key list')", e);
         } finally {
@@ -125,6 +117,9 @@ public final class KeyFile {
     }
 
     public ObjectId id() {
+        if (id == null) {
+            id = idOf(json); // racing threads compute the same immutable value
+        }
         return id;
     }
 
@@ -158,54 +153,43 @@ public final class KeyFile {
     public static KeyFile parse(byte[] json) {
         Objects.requireNonNull(json, "json");
         byte[] stored = json.clone();
-        String name = "key " + idOf(stored).shortHex();
-        // Read with jackson-core's streaming parser, not a databind tree: the key file is parsed on
-        // the way to every command's key derivation, and databind's start costs about 50 ms there.
         Map<String, Object> root;
-        try (JsonParser p = FACTORY.createParser(stored)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw damaged(name, "not a JSON object");
-            }
-            root = fields(p);
-            if (p.nextToken() != null) {
-                throw damaged(name, "not valid JSON (trailing tokens after the object)");
-            }
-        } catch (JsonProcessingException e) {
-            throw damaged(name, "not valid JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw damaged(name, "unreadable (" + e.getMessage() + ")");
+        try {
+            root = KeyFileJson.parseObject(stored);
+        } catch (KeyFileJson.MalformedException e) {
+            throw damaged(stored, "not valid JSON (" + e.getMessage() + ")");
         }
-        int version = integer(root, "version", name);
+        int version = integer(root, "version", stored);
         if (version != VERSION) {
-            throw new LifeboatException(ErrorCode.DAMAGED_DATA, name + ": key file version " + version
+            throw new LifeboatException(ErrorCode.DAMAGED_DATA, nameOf(stored) + ": key file version " + version
                     + " is not supported (this Lifeboat reads version " + VERSION + ")",
                     "upgrade Lifeboat if the repository was written by a newer version");
         }
         if (!(root.get("kdf") instanceof Map<?, ?> kdfNode)) {
-            throw damaged(name, "field 'kdf' missing or not an object");
+            throw damaged(stored, "field 'kdf' missing or not an object");
         }
         KdfParams kdf;
         try {
-            kdf = new KdfParams(text(kdfNode, "algorithm", name), integer(kdfNode, "memory_kib", name),
-                    integer(kdfNode, "iterations", name), integer(kdfNode, "parallelism", name));
+            kdf = new KdfParams(text(kdfNode, "algorithm", stored), integer(kdfNode, "memory_kib", stored),
+                    integer(kdfNode, "iterations", stored), integer(kdfNode, "parallelism", stored));
         } catch (IllegalArgumentException e) {
-            throw damaged(name, e.getMessage());
+            throw damaged(stored, e.getMessage());
         }
-        byte[] salt = base64(root, "salt", name);
+        byte[] salt = base64(root, "salt", stored);
         if (salt.length < MIN_SALT_LENGTH || salt.length > SALT_LENGTH) {
-            throw damaged(name, "salt of " + salt.length + " bytes, expected " + MIN_SALT_LENGTH + ".." + SALT_LENGTH);
+            throw damaged(stored, "salt of " + salt.length + " bytes, expected " + MIN_SALT_LENGTH + ".." + SALT_LENGTH);
         }
-        byte[] data = base64(root, "data", name);
+        byte[] data = base64(root, "data", stored);
         if (data.length != DATA_LENGTH) {
-            throw damaged(name, "wrapped key of " + data.length + " bytes, expected " + DATA_LENGTH);
+            throw damaged(stored, "wrapped key of " + data.length + " bytes, expected " + DATA_LENGTH);
         }
         Instant created;
         try {
-            created = Instant.parse(text(root, "created", name));
+            created = IsoInstants.parse(text(root, "created", stored));
         } catch (DateTimeParseException e) {
-            throw damaged(name, "field 'created' is not an ISO-8601 instant");
+            throw damaged(stored, "field 'created' is not an ISO-8601 instant");
         }
-        return new KeyFile(kdf, salt, created, text(root, "host", name), text(root, "username", name), data, stored);
+        return new KeyFile(kdf, salt, created, text(root, "host", stored), text(root, "username", stored), data, stored);
     }
 
     private static byte[] render(KdfParams kdf, byte[] salt, Instant created, String host, String username,
@@ -229,57 +213,40 @@ public final class KeyFile {
         }
     }
 
-    /**
-     * The fields of the object whose START_OBJECT was just read: strings, ints, and objects as
-     * maps; any other value (arrays, booleans, larger or fractional numbers) as {@link #OTHER}.
-     */
-    private static Map<String, Object> fields(JsonParser p) throws IOException {
-        Map<String, Object> fields = new HashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            Object value = switch (p.nextToken()) {
-                case VALUE_STRING -> p.getText();
-                case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.INT ? (Object) p.getIntValue() : OTHER;
-                case START_OBJECT -> fields(p);
-                default -> {
-                    p.skipChildren();
-                    yield OTHER;
-                }
-            };
-            fields.put(field, value);
-        }
-        return fields;
-    }
-
-    private static String text(Map<?, ?> node, String field, String name) {
+    private static String text(Map<?, ?> node, String field, byte[] stored) {
         if (!(node.get(field) instanceof String v)) {
-            throw damaged(name, "field '" + field + "' missing or not a string");
+            throw damaged(stored, "field '" + field + "' missing or not a string");
         }
         return v;
     }
 
-    private static int integer(Map<?, ?> node, String field, String name) {
+    private static int integer(Map<?, ?> node, String field, byte[] stored) {
         if (!(node.get(field) instanceof Integer v)) {
-            throw damaged(name, "field '" + field + "' missing or not an integer");
+            throw damaged(stored, "field '" + field + "' missing or not an integer");
         }
         return v;
     }
 
-    private static byte[] base64(Map<?, ?> node, String field, String name) {
+    private static byte[] base64(Map<?, ?> node, String field, byte[] stored) {
         try {
-            return Base64.getDecoder().decode(text(node, field, name));
+            return Base64.getDecoder().decode(text(node, field, stored));
         } catch (IllegalArgumentException e) {
-            throw damaged(name, "field '" + field + "' is not base64");
+            throw damaged(stored, "field '" + field + "' is not base64");
         }
     }
 
-    private static LifeboatException damaged(String name, String why) {
-        return new LifeboatException(ErrorCode.DAMAGED_DATA, name + ": not a valid key file (" + why + ")",
+    /** How errors name a key file: by its id, which is hashed only when an error needs it. */
+    private static String nameOf(byte[] stored) {
+        return "key " + idOf(stored).shortHex();
+    }
+
+    private static LifeboatException damaged(byte[] stored, String why) {
+        return new LifeboatException(ErrorCode.DAMAGED_DATA, nameOf(stored) + ": not a valid key file (" + why + ")",
                 "restore keys/ from a copy of the repository, or open it with another key ('lifeboat key list')");
     }
 
     @Override
     public String toString() {
-        return "KeyFile[" + id.shortHex() + ", " + username + "@" + host + ", " + created + "]";
+        return "KeyFile[" + id().shortHex() + ", " + username + "@" + host + ", " + created + "]";
     }
 }

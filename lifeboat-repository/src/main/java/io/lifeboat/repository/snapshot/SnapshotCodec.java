@@ -6,6 +6,7 @@ import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
 import io.lifeboat.core.id.SnapshotId;
+import io.lifeboat.core.time.IsoInstants;
 
 /** Encodes a {@link Snapshot} as the JSON that is sealed into {@code snapshots/<id>}. */
 public final class SnapshotCodec {

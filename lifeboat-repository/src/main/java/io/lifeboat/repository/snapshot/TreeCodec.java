@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
 import io.lifeboat.core.id.BlobId;
+import io.lifeboat.core.time.IsoInstants;
 import io.lifeboat.core.tree.Node;
 import io.lifeboat.core.tree.NodeType;
 import io.lifeboat.core.tree.Tree;

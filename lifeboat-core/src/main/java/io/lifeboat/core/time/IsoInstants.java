@@ -1,4 +1,4 @@
-package io.lifeboat.repository.snapshot;
+package io.lifeboat.core.time;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,12 +12,12 @@ import java.time.YearMonth;
  * an unchanged re-backup. Anything else (years beyond 9999, offsets, a leap second, a malformed
  * text) goes to {@link Instant#parse}, so the result and the errors are always its own.
  */
-final class IsoInstants {
+public final class IsoInstants {
     private static final int[] SCALE = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
 
     private IsoInstants() {}
 
-    static Instant parse(String s) {
+    public static Instant parse(String s) {
         int n = s.length();
         if (n < 20 || n > 30 || n == 21 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
                 || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z'

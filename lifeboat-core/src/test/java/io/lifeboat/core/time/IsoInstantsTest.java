@@ -1,4 +1,4 @@
-package io.lifeboat.repository.snapshot;
+package io.lifeboat.core.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
