@@ -44,7 +44,7 @@ class DemoIT {
         Path dir = tmp.resolve("training");
         CliResult training = CliProcess.forRepository(tmp.resolve("unused"), "unused").withEnv("LIFEBOAT_PASSWORD", null)
                 .withEnv("QDRANT_URL", null).withEnv("LIFEBOAT_STATE_DIR", tmp.resolve("state2").toString())
-                .runWithoutRepository("startup-training", "--dir", dir.toString()).assertSuccess();
+                .runWithoutRepository("startup-training", "--dir", dir.toString(), "--s3").assertSuccess();
         assertThat(training.stdout()).contains("restored tree equals the source", "no problems found");
         assertThat(training.stderr()).as("every S3 command succeeded").doesNotContain("S3 commands failed");
         // The S3 part backed up a tree into the in-memory endpoint and restored it: byte for byte.
