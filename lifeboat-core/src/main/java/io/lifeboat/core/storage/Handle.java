@@ -51,6 +51,19 @@ public record Handle(ObjectKind kind, String name) {
         };
     }
 
+    // equals and hashCode written out: a record's own are linked through invokedynamic on first
+    // use, which the start-up cache does not keep; that took about 11 ms of each command's main
+    // thread (the first lock check compares handles).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Handle h && kind == h.kind && name.equals(h.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * kind.hashCode() + name.hashCode();
+    }
+
     @Override
     public String toString() {
         return path();

@@ -40,4 +40,15 @@ public record Tree(List<Node> nodes) {
         }
         return Optional.empty();
     }
+
+    // equals and hashCode written out, as Node's: a record's own are linked at run time on first use.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Tree t && nodes.equals(t.nodes);
+    }
+
+    @Override
+    public int hashCode() {
+        return nodes.hashCode();
+    }
 }
