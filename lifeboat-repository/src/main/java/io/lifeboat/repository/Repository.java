@@ -13,6 +13,7 @@ import io.lifeboat.core.storage.ObjectInfo;
 import io.lifeboat.core.storage.ObjectKind;
 import io.lifeboat.core.storage.Storage;
 import io.lifeboat.core.tree.Tree;
+import io.lifeboat.repository.buffer.ArrayPool;
 import io.lifeboat.repository.crypto.BlobCodec;
 import io.lifeboat.repository.crypto.KdfParams;
 import io.lifeboat.repository.crypto.KeyFile;
@@ -438,13 +439,31 @@ public final class Repository implements AutoCloseable {
         return storage.getRange(Handle.of(ObjectKind.DATA, pack.hex()), offset, length);
     }
 
+    /** As {@link #readSpan(PackId, long, int)}, into {@code into[0, length)}. */
+    void readSpan(PackId pack, long offset, int length, byte[] into) {
+        storage.getRange(Handle.of(ObjectKind.DATA, pack.hex()), offset, length, into);
+    }
+
     /** Decodes the blob at {@code loc}, found at {@code from} in {@code bytes}; errors name the pack. */
     byte[] decodeAt(BlobId id, BlobLocation loc, byte[] bytes, int from) {
         try {
             return codec.decode(id, bytes, from, loc.length());
         } catch (LifeboatException e) {
-            throw new LifeboatException(e.code(), "pack " + loc.pack().hex() + ": " + e.getMessage(), e.hint(), e);
+            throw inPack(loc, e);
         }
+    }
+
+    /** As {@link #decodeAt(BlobId, BlobLocation, byte[], int)}, into an array from {@code pool}. */
+    BlobCodec.Plain decodeAt(BlobId id, BlobLocation loc, byte[] bytes, int from, ArrayPool pool) {
+        try {
+            return codec.decode(id, bytes, from, loc.length(), pool);
+        } catch (LifeboatException e) {
+            throw inPack(loc, e);
+        }
+    }
+
+    private static LifeboatException inPack(BlobLocation loc, LifeboatException e) {
+        return new LifeboatException(e.code(), "pack " + loc.pack().hex() + ": " + e.getMessage(), e.hint(), e);
     }
 
     /**

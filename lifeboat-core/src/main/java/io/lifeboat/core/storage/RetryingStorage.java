@@ -124,6 +124,14 @@ public final class RetryingStorage implements Storage {
     }
 
     @Override
+    public void getRange(Handle handle, long offset, int length, byte[] into) {
+        run(retried -> {
+            delegate.getRange(handle, offset, length, into);
+            return null;
+        });
+    }
+
+    @Override
     public Optional<ObjectInfo> stat(Handle handle) {
         return run(retried -> delegate.stat(handle));
     }

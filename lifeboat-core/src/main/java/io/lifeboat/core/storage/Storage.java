@@ -70,6 +70,17 @@ public interface Storage extends AutoCloseable {
     /** Reads {@code length} bytes from {@code offset}. */
     byte[] getRange(Handle handle, long offset, int length);
 
+    /**
+     * As {@link #getRange(Handle, long, int)}, into {@code into[0, length)}: for callers that
+     * reuse their buffers (a restore reads every pack range once). The default copies what
+     * {@link #getRange(Handle, long, int)} returns, so wrappers that override only that one keep
+     * their behaviour; on failure {@code into} holds anything.
+     */
+    default void getRange(Handle handle, long offset, int length, byte[] into) {
+        Objects.checkFromIndexSize(0, length, into.length);
+        System.arraycopy(getRange(handle, offset, length), 0, into, 0, length);
+    }
+
     /** Size and time of an object, or empty when it does not exist. */
     Optional<ObjectInfo> stat(Handle handle);
 

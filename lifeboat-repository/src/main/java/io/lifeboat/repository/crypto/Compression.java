@@ -2,6 +2,7 @@ package io.lifeboat.repository.crypto;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import io.lifeboat.core.error.ErrorCode;
 import io.lifeboat.core.error.LifeboatException;
@@ -45,6 +46,8 @@ final class Compression {
     private static final int KEEP_SCRATCH = 9 * 1024 * 1024;
     /** Largest array a JVM hands out. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+    /** Decompression contexts for {@link #payloadInto}, kept between blobs (zstd's one-shot call makes and frees one per call). */
+    private static final BlockingQueue<ZstdDecompressCtx> DECOMPRESSORS = new ArrayBlockingQueue<>(8);
     /** Frees pooled native contexts; zstd-jni contexts have no finalizer of their own. */
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -251,6 +254,58 @@ final class Compression {
             }
             default -> throw damaged(objectName, "unknown body flag " + (body.get(0) & 0xff));
         };
+    }
+
+    /**
+     * The payload of an authenticated body in a direct buffer (position 0, limit its length), in
+     * an array from {@code pool}: copied out when raw, decompressed into it (with a pooled zstd
+     * context) when compressed.
+     */
+    BlobCodec.Plain payloadInto(ByteBuffer body, ArrayPool pool, Supplier<String> objectName) {
+        int n = body.limit();
+        if (n == 0) {
+            throw damaged(objectName, "empty body");
+        }
+        switch (body.get(0)) {
+            case RAW -> {
+                byte[] out = pool.take(n - 1);
+                body.get(1, out, 0, n - 1);
+                return new BlobCodec.Plain(out, n - 1);
+            }
+            case ZSTD -> {
+                long size = Zstd.getDirectByteBufferFrameContentSize(body, 1, n - 1);
+                if (size < 0 || size > MAX_ARRAY) {
+                    throw damaged(objectName, "zstd frame without a valid content size");
+                }
+                byte[] out = pool.take((int) size);
+                ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
+                if (ctx == null) {
+                    ctx = new ZstdDecompressCtx();
+                }
+                boolean done = false;
+                try {
+                    int got;
+                    try {
+                        got = ctx.decompressDirectByteBufferToByteArray(out, 0, (int) size, body, 1, n - 1);
+                    } catch (ZstdException e) {
+                        throw damaged(objectName, "zstd: " + e.getMessage());
+                    }
+                    if (got != size) {
+                        throw damaged(objectName, "zstd frame holds " + got + " bytes, its header says " + size);
+                    }
+                    done = true;
+                    return new BlobCodec.Plain(out, (int) size);
+                } finally {
+                    if (!DECOMPRESSORS.offer(ctx)) {
+                        ctx.close();
+                    }
+                    if (!done) {
+                        pool.give(out);
+                    }
+                }
+            }
+            default -> throw damaged(objectName, "unknown body flag " + (body.get(0) & 0xff));
+        }
     }
 
     private static byte[] decompress(byte[] body, Supplier<String> objectName) {

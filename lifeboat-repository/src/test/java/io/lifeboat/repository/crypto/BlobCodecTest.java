@@ -293,6 +293,52 @@ class BlobCodecTest {
         assertDamaged(() -> codec.decode(wrongId, stored), "content does not match its id");
     }
 
+    /**
+     * The pooled decode gives what decode gives, for raw and compressed blobs below, inside and
+     * above the direct-buffer range, at an offset in a larger array, into pooled arrays that held
+     * other (longer) blobs before; damage, a wrong id and another key fail as decode fails, and a
+     * blob sealed under the previous master key (during a rotation) still opens.
+     */
+    @Test
+    void pooledDecodeMatchesDecodeAndFailsAlike() {
+        ArrayPool pool = new ArrayPool(64L << 20);
+        byte[] dirty = pool.take(3 << 20);
+        Arrays.fill(dirty, (byte) 0x5A);
+        pool.give(dirty);
+        for (byte[] plain : List.of(new byte[0], text(100), text(5000), Xorshift.bytes(4, 5000), text(300_000),
+                Xorshift.bytes(5, 1 << 20), new byte[2 << 20], text(17 << 20))) {
+            BlobId id = codec.idOf(plain);
+            byte[] stored = codec.encode(id, plain);
+            byte[] inside = new byte[stored.length + 40];
+            System.arraycopy(stored, 0, inside, 17, stored.length);
+            for (int round = 0; round < 2; round++) {
+                BlobCodec.Plain got = codec.decode(id, inside, 17, stored.length, pool);
+                assertThat(got.length()).isEqualTo(plain.length);
+                assertThat(Arrays.equals(got.array(), 0, got.length(), plain, 0, plain.length)).isTrue();
+                pool.give(got.array());
+            }
+            if (plain.length > 0) {
+                byte[] damaged = stored.clone();
+                damaged[stored.length / 2] ^= 1;
+                assertDamaged(() -> codec.decode(id, damaged, 0, damaged.length, pool), "authentication failed");
+            }
+        }
+        byte[] plain = text(30_000);
+        BlobId wrongId = codec.idOf(text(10));
+        byte[] buggy = codec.encode(wrongId, plain);
+        assertDamaged(() -> codec.decode(wrongId, buggy, 0, buggy.length, pool), "content does not match its id");
+
+        BlobId id = codec.idOf(plain);
+        byte[] stored = codec.encode(id, plain);
+        byte[] rotated = key.toBytes();
+        System.arraycopy(Xorshift.bytes(11, MasterKey.PART), 0, rotated, 0, MasterKey.PART); // a new encryption key only
+        MasterKey newKey = MasterKey.fromBytes(rotated);
+        BlobCodec rotating = new BlobCodec(newKey, key);
+        assertThat(Arrays.copyOf(rotating.decode(id, stored, 0, stored.length, pool).array(), plain.length)).isEqualTo(plain);
+        BlobCodec stranger = new BlobCodec(newKey);
+        assertDamaged(() -> stranger.decode(id, stored, 0, stored.length, pool), "authentication failed");
+    }
+
     @Test
     void decodesABlobInsideALargerArray() {
         byte[] plain = text(10_000);

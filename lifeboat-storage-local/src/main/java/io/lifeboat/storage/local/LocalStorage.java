@@ -178,6 +178,17 @@ public final class LocalStorage implements Storage {
 
     @Override
     public byte[] getRange(Handle handle, long offset, int length) {
+        return readRange(handle, offset, length, null);
+    }
+
+    @Override
+    public void getRange(Handle handle, long offset, int length, byte[] into) {
+        Objects.checkFromIndexSize(0, Math.max(0, length), into.length);
+        readRange(handle, offset, length, into);
+    }
+
+    /** The range, into {@code into} or (when null) a new array, allocated once the object is known to hold it. */
+    private byte[] readRange(Handle handle, long offset, int length, byte[] into) {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("negative range " + offset + "+" + length + " of " + handle);
         }
@@ -186,7 +197,7 @@ public final class LocalStorage implements Storage {
             if (offset + length > size) {
                 throw beyondEnd(handle, offset, length, size);
             }
-            byte[] content = new byte[length];
+            byte[] content = into != null ? into : new byte[length];
             int n = FileChannels.readAt(channel, content, 0, length, offset);
             if (n < length) {
                 throw beyondEnd(handle, offset, length, offset + n);

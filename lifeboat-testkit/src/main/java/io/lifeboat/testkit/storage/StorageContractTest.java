@@ -280,6 +280,9 @@ public abstract class StorageContractTest {
         assertThatThrownBy(() -> storage.getRange(handle, 0, 1))
                 .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
                 .hasMessageContaining(handle.path());
+        assertThatThrownBy(() -> storage.getRange(handle, 0, 1, new byte[1]))
+                .isInstanceOfSatisfying(LifeboatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+                .hasMessageContaining(handle.path());
     }
 
     @Test
@@ -325,6 +328,11 @@ public abstract class StorageContractTest {
         for (long[] range : new long[][] {{990, 11}, {0, 1001}, {1000, 1}, {5000, 10}}) {
             assertThatThrownBy(() -> storage.getRange(handle, range[0], (int) range[1]))
                     .as("range %d+%d of a 1000-byte object", range[0], range[1])
+                    .isInstanceOfSatisfying(LifeboatException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.DAMAGED_DATA))
+                    .hasMessageContaining(handle.path());
+            assertThatThrownBy(() -> storage.getRange(handle, range[0], (int) range[1], new byte[2000]))
+                    .as("range %d+%d of a 1000-byte object, into an array", range[0], range[1])
                     .isInstanceOfSatisfying(LifeboatException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.DAMAGED_DATA))
                     .hasMessageContaining(handle.path());
@@ -617,6 +625,12 @@ public abstract class StorageContractTest {
         byte[] expected = Arrays.copyOfRange(content, offset, offset + length);
         assertThat(storage.getRange(handle, offset, length)).as("range %d+%d of %s", offset, length, handle.path())
                 .isEqualTo(expected);
+        // Into a reused, larger array: exactly the range at its start, the rest untouched.
+        byte[] into = filled(length + 100, (byte) 0x5A);
+        storage.getRange(handle, offset, length, into);
+        assertThat(Arrays.copyOf(into, length)).as("range %d+%d of %s into an array", offset, length, handle.path())
+                .isEqualTo(expected);
+        assertThat(Arrays.copyOfRange(into, length, into.length)).containsOnly((byte) 0x5A);
     }
 
     private static byte[] filled(int size, byte value) {
