@@ -106,7 +106,9 @@ final class EarlyUnlock implements AutoCloseable {
         taken = true;
         Arrays.fill(this.password, '\0');
         if (!result.isDone()) {
-            Repository.warmUpJson(); // this thread would only wait for the key derivation
+            // This thread would only wait for the key derivation: it prepares what follows it.
+            Repository.warmUpCrypto();
+            Repository.warmUpJson();
         }
         try {
             return Optional.of(result.join());

@@ -215,6 +215,11 @@ public final class Repository implements AutoCloseable {
         RepositoryConfig.warmUp();
     }
 
+    /** Loads the cipher, MAC and compression code opening a repository needs; see {@link BlobCodec#warmUpProviders}. */
+    public static void warmUpCrypto() {
+        BlobCodec.warmUpProviders();
+    }
+
     /** The first half of {@link #open}: see {@link Unlocked}. The storage stays open either way. */
     public static Unlocked unlock(Storage storage, char[] password) {
         byte[] sealedConfig;

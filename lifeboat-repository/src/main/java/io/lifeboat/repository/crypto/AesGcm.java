@@ -20,7 +20,7 @@ final class AesGcm {
     static final int NONCE_LENGTH = 12;
     static final int TAG_LENGTH = 16;
     static final int OVERHEAD = NONCE_LENGTH + TAG_LENGTH;
-    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    static final String TRANSFORMATION = "AES/GCM/NoPadding";
     /**
      * Encryption feeds the cipher in slices: the JDK's AES-GCM intrinsics replace methods only
      * once those are compiled, and a method called once per 1 MiB chunk reaches the compile

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -88,6 +89,22 @@ public final class BlobCodec {
      */
     public static void warmUp() {
         AesGcm.warmUp();
+    }
+
+    /**
+     * Looks up the JDK's AES-GCM and HMAC-SHA-256 and loads zstd, as opening a repository does
+     * right after its key derivation: on a fresh JVM the first Cipher.getInstance alone took about
+     * 19 ms (the JCE's policy files and provider tables). For a thread that would otherwise only
+     * wait for the derivation; no key involved.
+     */
+    public static void warmUpProviders() {
+        try {
+            Cipher.getInstance(AesGcm.TRANSFORMATION);
+            Mac.getInstance(HMAC);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK provides AES-GCM and HmacSHA256", e);
+        }
+        Compression.checkLevel(Compression.DEFAULT_LEVEL);
     }
 
     public int zstdLevel() {
