@@ -359,12 +359,27 @@ public final class BlobCodec {
     }
 
     private byte[] authenticate(byte[] aad, byte[] stored, int off, int len, Supplier<String> name) {
+        return authenticated(cipher -> cipher.open(aad, stored, off, len), len, name);
+    }
+
+    /** As {@link #authenticate}, into a pooled direct buffer the caller gives back ({@link DirectBuffers#giveBack}). */
+    private ByteBuffer authenticateDirect(byte[] aad, byte[] stored, int off, int len, Supplier<String> name) {
+        return authenticated(cipher -> cipher.openDirect(aad, stored, off, len), len, name);
+    }
+
+    /** One way of opening a sealed form with a key. */
+    private interface Opening<T> {
+        T with(AesGcm cipher) throws AEADBadTagException;
+    }
+
+    /** Opens with the current key, else the previous one (during a rotation), else reports damage. */
+    private <T> T authenticated(Opening<T> opening, int len, Supplier<String> name) {
         try {
-            return aead.open(aad, stored, off, len);
+            return opening.with(aead);
         } catch (AEADBadTagException e) {
             if (previous != null) {
                 try {
-                    return previous.open(aad, stored, off, len);
+                    return opening.with(previous);
                 } catch (AEADBadTagException stillBad) {
                     // neither key: damaged, reported below
                 }
@@ -372,23 +387,6 @@ public final class BlobCodec {
             String why = len < AesGcm.OVERHEAD + 1 ? "truncated to " + len + " bytes" : "wrong key or corrupted data";
             throw new LifeboatException(ErrorCode.DAMAGED_DATA, name.get() + ": authentication failed (" + why + ")",
                     DAMAGE_HINT, e);
-        }
-    }
-
-    /** As {@link #authenticate}, into a pooled direct buffer the caller gives back ({@link DirectBuffers#giveBack}). */
-    private ByteBuffer authenticateDirect(byte[] aad, byte[] stored, int off, int len, Supplier<String> name) {
-        try {
-            return aead.openDirect(aad, stored, off, len);
-        } catch (AEADBadTagException e) {
-            if (previous != null) {
-                try {
-                    return previous.openDirect(aad, stored, off, len);
-                } catch (AEADBadTagException stillBad) {
-                    // neither key: damaged, reported below
-                }
-            }
-            throw new LifeboatException(ErrorCode.DAMAGED_DATA,
-                    name.get() + ": authentication failed (wrong key or corrupted data)", DAMAGE_HINT, e);
         }
     }
 
