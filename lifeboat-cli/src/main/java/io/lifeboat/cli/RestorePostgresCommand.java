@@ -262,9 +262,9 @@ final class RestorePostgresCommand implements Callable<Integer> {
         if (!repo.contains("://")) {
             repo = Path.of(repo).toAbsolutePath().normalize().toString();
         }
-        // A JVM per segment: compile only what is really hot, as the launcher does.
-        List<String> parts = new ArrayList<>(List.of(sh(java), "-XX:CompileThresholdScaling=5", "-jar", sh(jar), "wal",
-                "fetch", "--quiet", "--repo", sh(repo)));
+        List<String> parts = new ArrayList<>(List.of(sh(java)));
+        quickStartOptions(Path.of(jar).getParent(), repo.startsWith("s3://")).forEach(o -> parts.add(sh(o)));
+        parts.addAll(List.of("-jar", sh(jar), "wal", "fetch", "--quiet", "--repo", sh(repo)));
         Path pf = options.passwordFile != null ? options.passwordFile
                 : ctx.env.get("LIFEBOAT_PASSWORD_FILE") != null ? Path.of(ctx.env.get("LIFEBOAT_PASSWORD_FILE")) : null;
         if (pf != null) {
@@ -277,6 +277,39 @@ final class RestorePostgresCommand implements Callable<Integer> {
         parts.add("%f");
         parts.add("%p");
         return String.join(" ", parts);
+    }
+
+    /**
+     * The JVM options the launcher gives a command, for a JVM that starts once per WAL segment:
+     * compile only what is really hot, the serial collector, no hsperfdata file, and, when the
+     * build left them beside the jar, zstd's library and the start-up cache (the S3 one for an
+     * s3:// repository). A cache that is stale or unreadable by the server's OS user is ignored.
+     */
+    static List<String> quickStartOptions(Path jarDir, boolean s3) {
+        List<String> options = new ArrayList<>(List.of("-XX:CompileThresholdScaling=5", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED"));
+        if (jarDir == null) {
+            return options;
+        }
+        Path cache = jarDir.resolve(s3 ? "lifeboat-s3.aot" : "lifeboat.aot");
+        if (Runtime.version().feature() >= 25 && java.nio.file.Files.isReadable(cache)) {
+            options.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off"));
+        }
+        String arch = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> null;
+        };
+        Path nativeDir = arch == null ? null : jarDir.resolve("native/linux/" + arch);
+        if (nativeDir != null && java.nio.file.Files.isDirectory(nativeDir)) {
+            try (var libs = java.nio.file.Files.list(nativeDir)) {
+                libs.filter(f -> f.getFileName().toString().startsWith("libzstd-jni-") && f.toString().endsWith(".so"))
+                        .findFirst().ifPresent(so -> options.add("-DZstdNativePath=" + so));
+            } catch (java.io.IOException e) {
+                // without it zstd unpacks its library itself, as before
+            }
+        }
+        return options;
     }
 
     private static String sh(String s) {
