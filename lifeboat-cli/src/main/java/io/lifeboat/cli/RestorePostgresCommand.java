@@ -16,6 +16,8 @@ import io.lifeboat.source.postgres.ClientTools;
 import io.lifeboat.source.postgres.PasswordLookup;
 import io.lifeboat.source.postgres.PgConnectionConfig;
 import io.lifeboat.source.postgres.RecoveryVerification;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -146,7 +148,7 @@ final class RestorePostgresCommand implements Callable<Integer> {
             started = new RecoveryStart(bin, dir, port, action, Durations.parse(startTimeout, "--start-timeout")).run();
             try {
                 new WalSpool(dir).remove();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 ctx.err.println("warning: cannot remove the WAL prefetched for recovery in " + new WalSpool(dir).directory()
                         + ": " + e.getMessage());
             }
@@ -292,7 +294,7 @@ final class RestorePostgresCommand implements Callable<Integer> {
             return options;
         }
         Path cache = jarDir.resolve(s3 ? "lifeboat-s3.aot" : "lifeboat.aot");
-        if (Runtime.version().feature() >= 25 && java.nio.file.Files.isReadable(cache)) {
+        if (Runtime.version().feature() >= 25 && Files.isReadable(cache)) {
             options.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off"));
         }
         String arch = switch (System.getProperty("os.arch", "")) {
@@ -301,11 +303,11 @@ final class RestorePostgresCommand implements Callable<Integer> {
             default -> null;
         };
         Path nativeDir = arch == null ? null : jarDir.resolve("native/linux/" + arch);
-        if (nativeDir != null && java.nio.file.Files.isDirectory(nativeDir)) {
-            try (var libs = java.nio.file.Files.list(nativeDir)) {
+        if (nativeDir != null && Files.isDirectory(nativeDir)) {
+            try (var libs = Files.list(nativeDir)) {
                 libs.filter(f -> f.getFileName().toString().startsWith("libzstd-jni-") && f.toString().endsWith(".so"))
                         .findFirst().ifPresent(so -> options.add("-DZstdNativePath=" + so));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // without it zstd unpacks its library itself, as before
             }
         }

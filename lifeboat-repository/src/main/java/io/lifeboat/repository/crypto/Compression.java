@@ -229,10 +229,7 @@ final class Compression {
         return switch (body.get(0)) {
             case RAW -> n - 1 == len && body.slice(1, len).mismatch(expected) < 0;
             case ZSTD -> {
-                long size = Zstd.getDirectByteBufferFrameContentSize(body, 1, n - 1);
-                if (size < 0 || size > MAX_ARRAY) {
-                    throw damaged(objectName, "zstd frame without a valid content size");
-                }
+                int size = contentSize(Zstd.getDirectByteBufferFrameContentSize(body, 1, n - 1), objectName);
                 if (size != len) {
                     yield false;
                 }
@@ -273,11 +270,8 @@ final class Compression {
                 return new BlobCodec.Plain(out, n - 1);
             }
             case ZSTD -> {
-                long size = Zstd.getDirectByteBufferFrameContentSize(body, 1, n - 1);
-                if (size < 0 || size > MAX_ARRAY) {
-                    throw damaged(objectName, "zstd frame without a valid content size");
-                }
-                byte[] out = pool.take((int) size);
+                int size = contentSize(Zstd.getDirectByteBufferFrameContentSize(body, 1, n - 1), objectName);
+                byte[] out = pool.take(size);
                 ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
                 if (ctx == null) {
                     ctx = new ZstdDecompressCtx();
@@ -286,7 +280,7 @@ final class Compression {
                 try {
                     int got;
                     try {
-                        got = ctx.decompressDirectByteBufferToByteArray(out, 0, (int) size, body, 1, n - 1);
+                        got = ctx.decompressDirectByteBufferToByteArray(out, 0, size, body, 1, n - 1);
                     } catch (ZstdException e) {
                         throw damaged(objectName, "zstd: " + e.getMessage());
                     }
@@ -294,7 +288,7 @@ final class Compression {
                         throw damaged(objectName, "zstd frame holds " + got + " bytes, its header says " + size);
                     }
                     done = true;
-                    return new BlobCodec.Plain(out, (int) size);
+                    return new BlobCodec.Plain(out, size);
                 } finally {
                     if (!DECOMPRESSORS.offer(ctx)) {
                         ctx.close();
@@ -309,11 +303,8 @@ final class Compression {
     }
 
     private static byte[] decompress(byte[] body, Supplier<String> objectName) {
-        long size = Zstd.getFrameContentSize(body, 1, body.length - 1);
-        if (size < 0 || size > MAX_ARRAY) {
-            throw damaged(objectName, "zstd frame without a valid content size");
-        }
-        byte[] plain = new byte[(int) size];
+        int size = contentSize(Zstd.getFrameContentSize(body, 1, body.length - 1), objectName);
+        byte[] plain = new byte[size];
         long n;
         try {
             n = Zstd.decompressByteArray(plain, 0, plain.length, body, 1, body.length - 1);
@@ -327,6 +318,14 @@ final class Compression {
             throw damaged(objectName, "zstd frame holds " + n + " bytes, its header says " + size);
         }
         return plain;
+    }
+
+    /** The size a zstd frame's header gives its content, when it gives one that fits an array. */
+    private static int contentSize(long size, Supplier<String> objectName) {
+        if (size < 0 || size > MAX_ARRAY) {
+            throw damaged(objectName, "zstd frame without a valid content size");
+        }
+        return (int) size;
     }
 
     /** Returns the slot to the idle ones, and {@code body} to {@code pool} when it came from there. */
