@@ -9,7 +9,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Passphrase to wrapping key: Argon2id (version 1.3, {@link Argon2id}) with the parameters of a key file. */
+/**
+ * Passphrase to wrapping key: Argon2id (version 1.3) with the parameters of a key file, computed by
+ * the system's Argon2 library when it can be used ({@link NativeArgon2id}), else in Java
+ * ({@link Argon2id}); both give the same key.
+ */
 public final class Kdf {
     public static final int KEY_LENGTH = 32;
     /** Heap kept free beside Argon2's memory, for the rest of the process. */
@@ -29,14 +33,29 @@ public final class Kdf {
         checkHeap(params);
         byte[] utf8 = utf8(password);
         try {
-            return Argon2id.hash(utf8, salt, NONE, NONE, params.memoryKiB(), params.iterations(), params.parallelism(),
-                    KEY_LENGTH, Runtime.getRuntime().availableProcessors());
+            byte[] key = NativeArgon2id.hash(utf8, salt, params.memoryKiB(), params.iterations(), params.parallelism(),
+                    KEY_LENGTH);
+            return key != null ? key
+                    : Argon2id.hash(utf8, salt, NONE, NONE, params.memoryKiB(), params.iterations(), params.parallelism(),
+                            KEY_LENGTH, Runtime.getRuntime().availableProcessors());
         } finally {
             Arrays.fill(utf8, (byte) 0);
         }
     }
 
-    /** Fails early and clearly instead of with an OutOfMemoryError deep inside Argon2. */
+    /**
+     * Which implementation derives keys in this JVM: {@code "libargon2.so.1"}, or {@code "java"}
+     * with the reason the library is not used.
+     */
+    public static String implementation() {
+        return NativeArgon2id.unavailableReason().map(why -> "java (" + why + ")").orElse(NativeArgon2id.LIBRARY);
+    }
+
+    /**
+     * Fails early and clearly instead of with an OutOfMemoryError deep inside Argon2. The library
+     * takes its memory outside the heap, but the check holds for both: a key file cannot make any
+     * command allocate more than the heap it was given.
+     */
     private static void checkHeap(KdfParams params) {
         long needed = params.memoryKiB() * 1024L;
         long available = Runtime.getRuntime().maxMemory() - HEADROOM;
