@@ -66,10 +66,30 @@ final class Compression {
         return level;
     }
 
+    /**
+     * Checks {@code level}; as the first use of zstd in every codec, also turns a native library
+     * that cannot be loaded into an error that says so, instead of an {@link UnsatisfiedLinkError}'s
+     * stack trace.
+     */
     static void checkLevel(int level) {
-        if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
-            throw new IllegalArgumentException("zstd level must be " + Zstd.minCompressionLevel() + ".."
-                    + Zstd.maxCompressionLevel() + ", got " + level);
+        int min;
+        int max;
+        try {
+            min = Zstd.minCompressionLevel();
+            max = Zstd.maxCompressionLevel();
+        } catch (LinkageError e) {
+            String path = System.getProperty("ZstdNativePath");
+            throw new LifeboatException(ErrorCode.INTERNAL, "zstd's native library cannot be loaded"
+                    + (path == null ? "" : " from " + path) + ": " + e.getMessage(),
+                    path == null ? "zstd unpacks its library into java.io.tmpdir (" + System.getProperty("java.io.tmpdir")
+                            + "), which must be writable and allow executables; or run through ./lifeboat, which loads"
+                            + " the copy the build unpacked beside the jar"
+                            : "-DZstdNativePath must name the libzstd-jni library the build unpacked beside lifeboat.jar"
+                                    + " (lifeboat-cli/target/native/linux/<arch>/); rebuild, or leave the option out",
+                    e);
+        }
+        if (level < min || level > max) {
+            throw new IllegalArgumentException("zstd level must be " + min + ".." + max + ", got " + level);
         }
     }
 
