@@ -46,7 +46,10 @@ final class Compression {
     private static final int KEEP_SCRATCH = 9 * 1024 * 1024;
     /** Largest array a JVM hands out. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
-    /** Decompression contexts for {@link #payloadInto}, kept between blobs (zstd's one-shot call makes and frees one per call). */
+    /**
+     * Decompression contexts for the bodies in direct buffers ({@link #payloadInto}, {@link #payloadEquals}),
+     * kept between blobs: zstd's one-shot call makes and frees one per call.
+     */
     private static final BlockingQueue<ZstdDecompressCtx> DECOMPRESSORS = new ArrayBlockingQueue<>(8);
     /** Frees pooled native contexts; zstd-jni contexts have no finalizer of their own. */
     private static final Cleaner CLEANER = Cleaner.create();
@@ -254,18 +257,17 @@ final class Compression {
                     yield false;
                 }
                 ByteBuffer out = DirectBuffers.take(len);
+                ZstdDecompressCtx ctx = decompressor();
                 try {
-                    long got;
+                    int got;
                     try {
-                        got = Zstd.decompressDirectByteBuffer(out, 0, len, body, 1, n - 1);
+                        got = ctx.decompressDirectByteBuffer(out, 0, len, body, 1, n - 1);
                     } catch (ZstdException e) {
                         throw damaged(objectName, "zstd: " + e.getMessage());
                     }
-                    if (Zstd.isError(got)) {
-                        throw damaged(objectName, "zstd: " + Zstd.getErrorName(got));
-                    }
                     yield got == len && out.slice(0, len).mismatch(expected) < 0;
                 } finally {
+                    giveBack(ctx);
                     DirectBuffers.giveBack(out);
                 }
             }
@@ -292,10 +294,7 @@ final class Compression {
             case ZSTD -> {
                 int size = contentSize(Zstd.getDirectByteBufferFrameContentSize(body, 1, n - 1), objectName);
                 byte[] out = pool.take(size);
-                ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
-                if (ctx == null) {
-                    ctx = new ZstdDecompressCtx();
-                }
+                ZstdDecompressCtx ctx = decompressor();
                 boolean done = false;
                 try {
                     int got;
@@ -310,9 +309,7 @@ final class Compression {
                     done = true;
                     return new BlobCodec.Plain(out, size);
                 } finally {
-                    if (!DECOMPRESSORS.offer(ctx)) {
-                        ctx.close();
-                    }
+                    giveBack(ctx);
                     if (!done) {
                         pool.give(out);
                     }
@@ -338,6 +335,19 @@ final class Compression {
             throw damaged(objectName, "zstd frame holds " + n + " bytes, its header says " + size);
         }
         return plain;
+    }
+
+    /** A decompression context from those kept between blobs, or a new one. */
+    private static ZstdDecompressCtx decompressor() {
+        ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
+        return ctx != null ? ctx : new ZstdDecompressCtx();
+    }
+
+    /** Keeps {@code ctx} for the next blob, or frees it when enough are kept. */
+    private static void giveBack(ZstdDecompressCtx ctx) {
+        if (!DECOMPRESSORS.offer(ctx)) {
+            ctx.close();
+        }
     }
 
     /** The size a zstd frame's header gives its content, when it gives one that fits an array. */

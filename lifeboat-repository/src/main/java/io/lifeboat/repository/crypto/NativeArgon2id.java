@@ -41,7 +41,7 @@ final class NativeArgon2id {
      * library cannot be used or refuses the parameters (see {@link #unavailableReason()}).
      */
     static byte[] hash(byte[] password, byte[] salt, int memoryKiB, int iterations, int lanes, int tagLength) {
-        if ("java".equals(System.getProperty(PROPERTY))) {
+        if (javaAsked()) {
             return null;
         }
         Binding binding = Holder.BINDING;
@@ -50,10 +50,14 @@ final class NativeArgon2id {
 
     /** Why the library is not used, or empty when it is. */
     static Optional<String> unavailableReason() {
-        if ("java".equals(System.getProperty(PROPERTY))) {
+        if (javaAsked()) {
             return Optional.of(PROPERTY + "=java");
         }
         return Optional.ofNullable(Holder.REASON);
+    }
+
+    private static boolean javaAsked() {
+        return "java".equals(System.getProperty(PROPERTY));
     }
 
     /** Binds once, on first use; a failure is remembered as the reason. */
